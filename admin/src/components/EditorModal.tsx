@@ -1,0 +1,326 @@
+import * as React from 'react';
+
+import { Box, Button, Flex, Loader, Modal, Typography } from '@strapi/design-system';
+import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+
+import type { RevisionDTO, SettingKey } from '../../../server/src/processon/api';
+import type { FormDescriptor } from '../../../server/src/processon/forms';
+import type { DiagramValue } from '../../../server/src/processon/value';
+import { createSession, fetchSessionState, fetchStatus, isAbortError, readApiError } from '../utils/api';
+import { useTranslate, type Translate, type TranslationKey } from '../utils/getTranslation';
+import { postFormInto } from '../utils/postForm';
+
+/** Where the diagram lives: what POST /processon/sessions needs besides the diagram itself. */
+export interface EditorTarget {
+  uid: string;
+  documentId: string | null;
+  locale: string | null;
+  /** Field path in the entry, e.g. "diagram" or "sections.0.diagram". */
+  field: string;
+}
+
+interface EditorModalProps {
+  /** The diagram as it was when the editor was opened. */
+  diagram: DiagramValue;
+  target: EditorTarget;
+  /** Called once per new save received through this session. */
+  onRevision: (revision: RevisionDTO) => void;
+  onClose: () => void;
+}
+
+type Phase =
+  | { kind: 'starting' }
+  | { kind: 'not-configured'; missing: SettingKey[] }
+  | { kind: 'failed'; message: string }
+  | {
+      kind: 'open';
+      sessionId: string;
+      expiresAt: string;
+      form: FormDescriptor<'edit'>;
+      /** Origin editor messages may come from. */
+      apiOrigin: string | null;
+    };
+
+const POLL_INTERVAL_MS = 1000;
+
+const SETTING_LABEL_KEYS: Record<SettingKey, TranslationKey> = {
+  appkey: 'settings.appkey.label',
+  apiBaseUrl: 'settings.apiBaseUrl.label',
+  publicUrl: 'settings.publicUrl.label',
+  hidebtn: 'settings.hidebtn.label',
+};
+
+const formatClock = (iso: string): string => {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+};
+
+const errorMessage = (t: Translate, error: unknown): string => {
+  const problem = readApiError(error);
+  if (problem.status === 403) return t('error.forbidden');
+  return problem.message !== '' ? problem.message : t('error.unknown');
+};
+
+/**
+ * The ProcessOn editor in a modal: checks the plugin is configured, opens an edit session, posts
+ * the session's form into an iframe, then watches the session for saves (polling every second,
+ * and at once when the editor posts a message to this window).
+ */
+export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModalProps) => {
+  const t = useTranslate();
+  const client = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [phase, setPhase] = React.useState<Phase>({ kind: 'starting' });
+  const [attempt, setAttempt] = React.useState(0);
+  const [iframe, setIframe] = React.useState<HTMLIFrameElement | null>(null);
+  const iframeRef = React.useRef<HTMLIFrameElement | null>(null);
+  iframeRef.current = iframe;
+  const [savedAt, setSavedAt] = React.useState<string | null>(null);
+  const [retrying, setRetrying] = React.useState(false);
+  const [expired, setExpired] = React.useState(false);
+
+  const onRevisionRef = React.useRef(onRevision);
+  onRevisionRef.current = onRevision;
+  // Messages are read through a ref so that a locale change never re-opens the session.
+  const tRef = React.useRef(t);
+  tRef.current = t;
+
+  // The session is opened once per attempt; the diagram and target are those of the opening.
+  const openingRef = React.useRef({ diagram, target });
+
+  /* 1. status, then session ------------------------------------------------------------------ */
+  React.useEffect(() => {
+    const controller = new AbortController();
+    const { diagram: opened, target: where } = openingRef.current;
+    setPhase({ kind: 'starting' });
+    (async () => {
+      try {
+        const status = await fetchStatus(client, controller.signal);
+        if (!status.configured) {
+          setPhase({ kind: 'not-configured', missing: status.missing });
+          return;
+        }
+        const session = await createSession(
+          client,
+          {
+            uid: where.uid,
+            documentId: where.documentId,
+            locale: where.locale,
+            field: where.field,
+            chartid: opened.chartid,
+            category: opened.category,
+            title: opened.title,
+            def: opened.def,
+          },
+          controller.signal
+        );
+        setPhase({
+          kind: 'open',
+          sessionId: session.sessionId,
+          expiresAt: session.expiresAt,
+          form: session.form,
+          apiOrigin: status.apiOrigin,
+        });
+      } catch (error) {
+        if (controller.signal.aborted || isAbortError(error)) return;
+        const message = errorMessage(tRef.current, error);
+        toggleNotification({ type: 'danger', message });
+        setPhase({ kind: 'failed', message });
+      }
+    })();
+    return () => controller.abort();
+  }, [client, toggleNotification, attempt]);
+
+  const session = phase.kind === 'open' ? phase : null;
+  const frameName = session ? `processon-editor-${session.sessionId}` : undefined;
+
+  /* 2. post the form into the iframe, once per session --------------------------------------- */
+  const postedRef = React.useRef<string | null>(null);
+  React.useEffect(() => {
+    if (!session || !iframe || !frameName || postedRef.current === session.sessionId) return;
+    postedRef.current = session.sessionId;
+    postFormInto(session.form, frameName);
+  }, [session, iframe, frameName]);
+
+  /* 3. watch the session for saves ----------------------------------------------------------- */
+  const sessionId = session?.sessionId ?? null;
+  const apiOrigin = session?.apiOrigin ?? null;
+  const expiresAt = session?.expiresAt ?? null;
+  React.useEffect(() => {
+    if (!sessionId) return undefined;
+    const controller = new AbortController();
+    let stopped = false;
+    let inFlight = false;
+    let again = false;
+    let lastSeen: string | null = null;
+    let failures = 0;
+
+    const stop = () => {
+      stopped = true;
+      window.clearInterval(timer);
+      window.removeEventListener('message', onMessage);
+    };
+
+    const poll = async (): Promise<void> => {
+      if (stopped) return;
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      try {
+        const state = await fetchSessionState(client, sessionId, controller.signal);
+        if (stopped) return;
+        failures = 0;
+        setRetrying(false);
+        const revision = state.revision;
+        if (revision && revision.id !== lastSeen && revision.chartid === openingRef.current.diagram.chartid) {
+          lastSeen = revision.id;
+          setSavedAt(revision.createdAt);
+          onRevisionRef.current(revision);
+        }
+      } catch (error) {
+        if (stopped || isAbortError(error)) return;
+        const problem = readApiError(error);
+        if (problem.status === 404) {
+          // The session is gone (expired and cleaned up): saves can no longer reach Strapi.
+          setExpired(true);
+          setRetrying(false);
+          stop();
+          return;
+        }
+        failures += 1;
+        setRetrying(true);
+        if (failures === 3) {
+          toggleNotification({ type: 'warning', message: errorMessage(tRef.current, error) });
+        }
+      } finally {
+        inFlight = false;
+        if (again && !stopped) {
+          again = false;
+          void poll();
+        }
+      }
+    };
+
+    // The editor may post to its parent when it saves: only trust our own iframe, from the
+    // ProcessOn origin, and only as a nudge to look at the session at once.
+    const onMessage = (event: MessageEvent) => {
+      if (!apiOrigin || event.origin !== apiOrigin) return;
+      const frame = iframeRef.current;
+      if (!frame || !frame.contentWindow || event.source !== frame.contentWindow) return;
+      void poll();
+    };
+
+    const timer = window.setInterval(() => {
+      if (expiresAt && Date.parse(expiresAt) < Date.now()) setExpired(true);
+      void poll();
+    }, POLL_INTERVAL_MS);
+    window.addEventListener('message', onMessage);
+    void poll();
+
+    return () => {
+      stop();
+      controller.abort();
+    };
+  }, [client, sessionId, apiOrigin, expiresAt, toggleNotification]);
+
+  /* ------------------------------------------------------------------------------------------ */
+  const title = openingRef.current.diagram.title;
+
+  return (
+    <Modal.Root
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      <Modal.Content
+        aria-describedby={undefined}
+        style={{ width: 'calc(100vw - 4rem)', maxWidth: '1600px', height: '85vh', maxHeight: '85vh' }}
+      >
+        <Modal.Header closeLabel={t('editor.close-label')}>
+          <Modal.Title>{t('editor.title', { title })}</Modal.Title>
+        </Modal.Header>
+        <Box flex="1" style={{ minHeight: 0, display: 'flex', flexDirection: 'column' }} background="neutral0">
+          {phase.kind === 'starting' && (
+            <Flex justifyContent="center" alignItems="center" height="100%" direction="column" gap={3}>
+              <Loader small>{t('editor.loading')}</Loader>
+              <Typography textColor="neutral600" aria-hidden>
+                {t('editor.loading')}
+              </Typography>
+            </Flex>
+          )}
+          {phase.kind === 'not-configured' && (
+            <Flex
+              justifyContent="center"
+              alignItems="center"
+              height="100%"
+              direction="column"
+              gap={3}
+              padding={8}
+              data-testid="processon-not-configured"
+            >
+              <Typography variant="beta" tag="p">
+                {t('editor.not-configured.title')}
+              </Typography>
+              <Typography textColor="neutral600" tag="p" textAlign="center">
+                {t('editor.not-configured.body', {
+                  missing: phase.missing.map((key) => t(SETTING_LABEL_KEYS[key])).join(', '),
+                })}
+              </Typography>
+            </Flex>
+          )}
+          {phase.kind === 'failed' && (
+            <Flex justifyContent="center" alignItems="center" height="100%" direction="column" gap={4} padding={8}>
+              <Typography variant="beta" tag="p">
+                {t('editor.failed.title')}
+              </Typography>
+              <Typography textColor="danger600" tag="p" textAlign="center">
+                {phase.message}
+              </Typography>
+              <Button variant="secondary" onClick={() => setAttempt((n) => n + 1)}>
+                {t('editor.retry')}
+              </Button>
+            </Flex>
+          )}
+          {session && frameName && (
+            <iframe
+              ref={setIframe}
+              name={frameName}
+              title={t('editor.frame-title', { title })}
+              data-testid="processon-editor-frame"
+              allow="clipboard-write; fullscreen"
+              style={{ border: 0, width: '100%', flex: 1, minHeight: 0, display: 'block' }}
+            />
+          )}
+        </Box>
+        <Modal.Footer>
+          <Box aria-live="polite">
+            {savedAt ? (
+              <Typography data-testid="processon-save-status" textColor="success600" fontWeight="semiBold">
+                {t('editor.saved', { time: formatClock(savedAt) })}
+              </Typography>
+            ) : session ? (
+              <Typography textColor="neutral600">{t('editor.waiting')}</Typography>
+            ) : null}
+            {retrying && !expired && (
+              <Typography textColor="warning600" tag="p">
+                {t('editor.poll-retrying')}
+              </Typography>
+            )}
+            {expired && (
+              <Typography textColor="danger600" tag="p">
+                {t('editor.expired')}
+              </Typography>
+            )}
+          </Box>
+          <Modal.Close>
+            <Button variant="tertiary">{t('editor.close')}</Button>
+          </Modal.Close>
+        </Modal.Footer>
+      </Modal.Content>
+    </Modal.Root>
+  );
+};

@@ -1,0 +1,108 @@
+/**
+ * Typed calls to the plugin's admin API (contract: server/src/processon/api.ts), made with the
+ * admin's fetch client (`useFetchClient`), which adds the base URL and the admin token.
+ */
+import type { FetchClient } from '@strapi/strapi/admin';
+
+import type {
+  CreateSessionBody,
+  CreateSessionResponse,
+  SessionStateResponse,
+  SettingsResponse,
+  SettingsUpdateBody,
+  StatusResponse,
+} from '../../../server/src/processon/api';
+
+export const fetchStatus = async (
+  client: FetchClient,
+  signal?: AbortSignal
+): Promise<StatusResponse['data']> => {
+  const { data } = await client.get<StatusResponse>('/processon/status', { signal });
+  return data.data;
+};
+
+export const createSession = async (
+  client: FetchClient,
+  body: CreateSessionBody,
+  signal?: AbortSignal
+): Promise<CreateSessionResponse['data']> => {
+  const { data } = await client.post<CreateSessionResponse, CreateSessionBody>('/processon/sessions', body, {
+    signal,
+  });
+  return data.data;
+};
+
+export const fetchSessionState = async (
+  client: FetchClient,
+  sessionId: string,
+  signal?: AbortSignal
+): Promise<SessionStateResponse['data']> => {
+  const { data } = await client.get<SessionStateResponse>(
+    `/processon/sessions/${encodeURIComponent(sessionId)}`,
+    { signal }
+  );
+  return data.data;
+};
+
+export const fetchSettings = async (
+  client: FetchClient,
+  signal?: AbortSignal
+): Promise<SettingsResponse['data']> => {
+  const { data } = await client.get<SettingsResponse>('/processon/settings', { signal });
+  return data.data;
+};
+
+export const updateSettings = async (
+  client: FetchClient,
+  body: SettingsUpdateBody
+): Promise<SettingsResponse['data']> => {
+  const { data } = await client.put<SettingsResponse, SettingsUpdateBody>('/processon/settings', body);
+  return data.data;
+};
+
+/* -------------------------------------------------------------------------------------------------
+ * Errors
+ * -----------------------------------------------------------------------------------------------*/
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What the UI needs from a failed call. */
+export interface ApiProblem {
+  /** HTTP status, or null for a network failure. */
+  status: number | null;
+  /** The server's message (Strapi's `error.message`), or the client's. */
+  message: string;
+  /** `details.errors[]` of a ValidationError, by the first segment of each path. */
+  fieldErrors: Record<string, string>;
+}
+
+/** True for a request cancelled through its AbortSignal (unmount, modal closed). */
+export const isAbortError = (error: unknown): boolean =>
+  isRecord(error) ? error.name === 'AbortError' : error instanceof Error && error.name === 'AbortError';
+
+/**
+ * Reads an error thrown by the fetch client. Its FetchError carries `status` and, for Strapi's
+ * error shape, `response.data.error = { status, name, message, details }`.
+ */
+export const readApiError = (error: unknown): ApiProblem => {
+  const problem: ApiProblem = { status: null, message: '', fieldErrors: {} };
+  if (error instanceof Error) problem.message = error.message;
+  if (!isRecord(error)) return problem;
+  if (typeof error.status === 'number') problem.status = error.status;
+  const response = error.response;
+  const body = isRecord(response) && isRecord(response.data) ? response.data : null;
+  const apiError = body && isRecord(body.error) ? body.error : null;
+  if (!apiError) return problem;
+  if (typeof apiError.status === 'number') problem.status = apiError.status;
+  if (typeof apiError.message === 'string' && apiError.message !== '') problem.message = apiError.message;
+  const details = isRecord(apiError.details) ? apiError.details : null;
+  const errors = details && Array.isArray(details.errors) ? details.errors : [];
+  for (const item of errors) {
+    if (!isRecord(item) || typeof item.message !== 'string') continue;
+    const path = Array.isArray(item.path) ? item.path : [];
+    const key = path.length > 0 ? String(path[0]) : '';
+    if (key !== '' && !(key in problem.fieldErrors)) problem.fieldErrors[key] = item.message;
+  }
+  return problem;
+};

@@ -1,0 +1,124 @@
+import fs from 'fs';
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+
+/** Where the repository's fixtures live (real ProcessOn diagrams). */
+const fixturesDir = (strapi: Core.Strapi) => path.join(strapi.dirs.app.root, '..', 'tests', 'fixtures');
+
+export const DEMO_ADMIN = {
+  email: process.env.DEMO_ADMIN_EMAIL ?? 'admin@processon.local',
+  password: process.env.DEMO_ADMIN_PASSWORD ?? 'ProcessOn-demo-2026',
+};
+
+export const SEED_ARTICLES = [
+  {
+    slug: 'go-memory-allocator',
+    title: 'Go memory allocator, as a mind map',
+    body: 'How the Go runtime allocates memory: a ProcessOn mind map.',
+    chartid: '6f0c1f39-8b4e-4c53-9d55-0e6f2b1a7c01',
+    category: 'mind',
+    diagramTitle: 'Go 内存分配器',
+    file: 'mind-go-memory-allocator.def.json',
+  },
+  {
+    slug: 'approval-flow',
+    title: 'Expense approval flow',
+    body: 'Who approves what: a ProcessOn flowchart.',
+    chartid: '0b7f6a52-2d43-4e8e-8a8c-5b1c9e3d4f02',
+    category: 'flow',
+    diagramTitle: '报销审批流程',
+    file: 'flow-approval.def.json',
+  },
+] as const;
+
+/** Public role may read articles and the plugin's embeds. */
+export const PUBLIC_ACTIONS = [
+  'api::article.article.find',
+  'api::article.article.findOne',
+  'plugin::processon.embed.view',
+  'plugin::processon.embed.export',
+  'plugin::processon.embed.descriptor',
+];
+
+export const grantPublic = async (strapi: Core.Strapi, actions: string[]) => {
+  const role = (await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as {
+    id: number;
+  } | null;
+  if (!role) return;
+  for (const action of actions) {
+    const exists = await strapi.db
+      .query('plugin::users-permissions.permission')
+      .findOne({ where: { action, role: role.id } });
+    if (!exists) {
+      await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+    }
+  }
+};
+
+const seedAdmin = async (strapi: Core.Strapi) => {
+  const users = strapi.service('admin::user') as unknown as {
+    exists(): Promise<boolean>;
+    create(data: Record<string, unknown>): Promise<unknown>;
+  };
+  if (await users.exists()) return;
+  const roles = strapi.service('admin::role') as unknown as { getSuperAdmin(): Promise<{ id: number } | null> };
+  const superAdmin = await roles.getSuperAdmin();
+  if (!superAdmin) return;
+  await users.create({
+    email: DEMO_ADMIN.email,
+    firstname: 'Demo',
+    lastname: 'Admin',
+    password: DEMO_ADMIN.password,
+    registrationToken: null,
+    isActive: true,
+    roles: [superAdmin.id],
+  });
+};
+
+const seedSettings = async (strapi: Core.Strapi) => {
+  const store = strapi.store({ type: 'plugin', name: 'processon', key: 'settings' });
+  const current = await store.get({});
+  if (current) return;
+  await store.set({
+    value: {
+      appkey: process.env.DEMO_APPKEY ?? 'demo-appkey',
+      apiBaseUrl: process.env.DEMO_SIMULATOR_URL ?? 'http://localhost:4010',
+      publicUrl: process.env.DEMO_PUBLIC_URL ?? 'http://localhost:1337',
+      hidebtn: false,
+    },
+  });
+};
+
+const seedArticles = async (strapi: Core.Strapi) => {
+  const articles = strapi.documents('api::article.article');
+  for (const seed of SEED_ARTICLES) {
+    const existing = await articles.findFirst({ filters: { slug: seed.slug } });
+    if (existing) continue;
+    const def = fs.readFileSync(path.join(fixturesDir(strapi), seed.file), 'utf8').trim();
+    await articles.create({
+      data: {
+        slug: seed.slug,
+        title: seed.title,
+        body: seed.body,
+        diagram: {
+          chartid: seed.chartid,
+          category: seed.category,
+          title: seed.diagramTitle,
+          def,
+          size: Math.round((Buffer.byteLength(def, 'utf8') / 1024) * 100) / 100,
+          valid: true,
+          updatedAt: new Date().toISOString(),
+        },
+      },
+      status: 'published',
+    });
+  }
+};
+
+/** Idempotent demo seed: never duplicates, never overwrites what an editor changed. */
+export const seedDemo = async (strapi: Core.Strapi) => {
+  await seedAdmin(strapi);
+  await seedSettings(strapi);
+  await grantPublic(strapi, PUBLIC_ACTIONS);
+  await seedArticles(strapi);
+};

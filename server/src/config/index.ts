@@ -1,0 +1,58 @@
+/**
+ * Plugin configuration (`config/plugins.ts` → `processon: { config: {...} }`). Every key is
+ * optional: a key set here is *fixed* (read-only in Settings → ProcessOn); a key left out is edited
+ * in the admin and stored in the plugin store, with the defaults below. Env variables
+ * (PROCESSON_APPKEY, PROCESSON_API_BASE_URL, PROCESSON_PUBLIC_URL, ...) fix a key too.
+ */
+export interface PluginConfig {
+  appkey?: string;
+  apiBaseUrl?: string;
+  publicUrl?: string;
+  hidebtn?: boolean;
+  /** Secret of the callback tokens; by default derived from the app's keys. */
+  callbackSecret?: string;
+  /** Lifetime of an edit session (and its callback token), in seconds. */
+  sessionTtl?: number;
+  /** Origins allowed to frame the public view page; default: the origins strapi::cors allows. */
+  frameAncestors?: string[];
+}
+
+const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
+  'appkey',
+  'apiBaseUrl',
+  'publicUrl',
+  'hidebtn',
+  'callbackSecret',
+  'sessionTtl',
+  'frameAncestors',
+];
+
+export const DEFAULT_SESSION_TTL = 12 * 60 * 60;
+
+export default {
+  default: {},
+  validator(config: Record<string, unknown>) {
+    for (const key of Object.keys(config)) {
+      if (!(CONFIG_KEYS as readonly string[]).includes(key)) {
+        throw new Error(`processon: unknown config key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+      }
+    }
+    const strings: (keyof PluginConfig)[] = ['appkey', 'apiBaseUrl', 'publicUrl', 'callbackSecret'];
+    for (const key of strings) {
+      if (config[key] !== undefined && typeof config[key] !== 'string') {
+        throw new Error(`processon: config "${key}" must be a string`);
+      }
+    }
+    if (config.hidebtn !== undefined && typeof config.hidebtn !== 'boolean') {
+      throw new Error('processon: config "hidebtn" must be a boolean');
+    }
+    const ttl = config.sessionTtl;
+    if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60)) {
+      throw new Error('processon: config "sessionTtl" must be an integer number of seconds >= 60');
+    }
+    const fa = config.frameAncestors;
+    if (fa !== undefined && (!Array.isArray(fa) || fa.some((v) => typeof v !== 'string'))) {
+      throw new Error('processon: config "frameAncestors" must be an array of origins');
+    }
+  },
+};

@@ -1,0 +1,65 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context } from 'koa';
+import { isExportType, type ExportType, type FormDescriptor } from '../processon';
+import { getService } from '../utils';
+import type { ResolvedDiagram } from '../services/embeds';
+
+const NOT_FOUND = 'No published ProcessOn diagram at this address';
+
+const queryString = (ctx: Context, key: string): string | undefined => {
+  const value = ctx.query[key];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const resolve = async (ctx: Context): Promise<ResolvedDiagram> => {
+    const diagram = await getService(strapi, 'embeds').resolve({
+      contentType: String(ctx.params.contentType ?? ''),
+      documentId: String(ctx.params.documentId ?? ''),
+      field: queryString(ctx, 'field') ?? 'diagram',
+      locale: queryString(ctx, 'locale'),
+    });
+    if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
+    return diagram;
+  };
+
+  const exportType = (ctx: Context): ExportType => {
+    const type = queryString(ctx, 'type') ?? 'image';
+    if (!isExportType(type)) throw new errors.ValidationError('type must be "image" or "pdf"');
+    return type;
+  };
+
+  const sendPage = (ctx: Context, form: FormDescriptor, title: string) => {
+    const { html, headers } = getService(strapi, 'embeds').page(form, title);
+    ctx.remove('X-Frame-Options');
+    ctx.set(headers);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = html;
+  };
+
+  return {
+    async view(ctx: Context) {
+      const diagram = await resolve(ctx);
+      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title);
+    },
+
+    async export(ctx: Context) {
+      const type = exportType(ctx);
+      const diagram = await resolve(ctx);
+      sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
+    },
+
+    /** JSON descriptor `{action, method, fields}` of the view (default) or export form. */
+    async descriptor(ctx: Context) {
+      const kind = queryString(ctx, 'kind') ?? 'view';
+      if (kind !== 'view' && kind !== 'export') throw new errors.ValidationError('kind must be "view" or "export"');
+      const type = kind === 'export' ? exportType(ctx) : undefined;
+      const diagram = await resolve(ctx);
+      const embeds = getService(strapi, 'embeds');
+      const form = type ? await embeds.exportForm(diagram, type) : await embeds.viewForm(diagram);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { data: { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields } };
+    },
+  };
+};

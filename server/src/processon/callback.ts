@@ -1,0 +1,85 @@
+/** Parsing what ProcessOn pushes to callbackurl on each Save: `{chartid, def, size, valid}`. */
+
+export interface CallbackPush {
+  chartid: string;
+  def: string;
+  /** KB; null when ProcessOn sent none or an unreadable one (the plugin then computes it). */
+  size: number | null;
+  valid: boolean;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Turns a raw body (already decoded by the body parser: an object for JSON, form and multipart; a
+ * string for text/plain) into a record. A text body may hold JSON or a urlencoded form.
+ */
+export const bodyToRecord = (body: unknown): Record<string, unknown> | null => {
+  if (isRecord(body)) return body;
+  if (typeof body !== 'string') return null;
+  const text = body.trim();
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return isRecord(parsed) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  if (text.includes('=')) {
+    const out: Record<string, unknown> = {};
+    new URLSearchParams(text).forEach((value, key) => {
+      out[key] = value;
+    });
+    return out;
+  }
+  return null;
+};
+
+/** A form field may arrive as an array when sent twice; take the single value or refuse. */
+const single = (value: unknown): unknown =>
+  Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+
+export const parseValid = (value: unknown): boolean | null => {
+  const v = single(value);
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return null;
+};
+
+export const parseSize = (value: unknown): number | null => {
+  const v = single(value);
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
+  if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return null;
+};
+
+export const parseCallbackPush = (body: unknown): ParseResult<CallbackPush> => {
+  const record = bodyToRecord(body);
+  if (!record) return { ok: false, error: 'The body must be an object with chartid, def, size and valid' };
+  const chartid = single(record.chartid);
+  if (typeof chartid !== 'string' || chartid.trim() === '') {
+    return { ok: false, error: 'chartid is missing' };
+  }
+  const def = single(record.def);
+  if (typeof def !== 'string') return { ok: false, error: 'def must be a string' };
+  const validRaw = record.valid;
+  let valid: boolean;
+  if (validRaw === undefined || validRaw === null || validRaw === '') {
+    valid = def.trim() !== '';
+  } else {
+    const parsed = parseValid(validRaw);
+    if (parsed === null) return { ok: false, error: 'valid must be true or false' };
+    valid = parsed;
+  }
+  if (valid && def.trim() === '') return { ok: false, error: 'def is empty while valid is true' };
+  const size =
+    record.size === undefined || record.size === null || record.size === ''
+      ? null
+      : parseSize(record.size);
+  return { ok: true, value: { chartid: chartid.trim(), def, size, valid } };
+};

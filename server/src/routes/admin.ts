@@ -1,0 +1,38 @@
+const hasPermissions = (action: string) => ({ name: 'admin::hasPermissions', config: { actions: [action] } });
+
+/** Admin API routes, under /processon; every one needs an authenticated admin user. */
+export default {
+  type: 'admin',
+  routes: [
+    {
+      method: 'GET',
+      path: '/settings',
+      handler: 'settings.get',
+      config: { policies: ['admin::isAuthenticatedAdmin', hasPermissions('plugin::processon.settings.read')] },
+    },
+    {
+      method: 'PUT',
+      path: '/settings',
+      handler: 'settings.update',
+      config: { policies: ['admin::isAuthenticatedAdmin', hasPermissions('plugin::processon.settings.update')] },
+    },
+    {
+      method: 'GET',
+      path: '/status',
+      handler: 'settings.status',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
+      method: 'POST',
+      path: '/sessions',
+      handler: 'sessions.create',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
+      method: 'GET',
+      path: '/sessions/:sessionId',
+      handler: 'sessions.state',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+  ],
+};

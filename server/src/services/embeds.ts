@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { Core } from '@strapi/strapi';
+import {
+  FIELD_UID,
+  buildExportForm,
+  buildViewForm,
+  httpOrigin,
+  isDiagramValue,
+  renderAutoSubmitPage,
+  type DiagramValue,
+  type ExportType,
+  type FormDescriptor,
+} from '../processon';
+import { getService } from '../utils';
+
+interface AttributeLike {
+  type: string;
+  customField?: string;
+}
+
+interface ContentTypeLike {
+  uid: string;
+  kind: 'collectionType' | 'singleType';
+  info: { pluralName: string; singularName: string };
+  attributes: Record<string, AttributeLike>;
+}
+
+export interface DiagramAddress {
+  /** uid (api::article.article) or REST plural name (articles). */
+  contentType: string;
+  documentId: string;
+  field: string;
+  locale?: string;
+}
+
+export interface ResolvedDiagram {
+  uid: string;
+  documentId: string;
+  field: string;
+  locale: string | null;
+  value: DiagramValue;
+}
+
+/** Builds the public view/export pages and descriptors of a published diagram. */
+export default ({ strapi }: { strapi: Core.Strapi }) => {
+  const contentTypes = (): ContentTypeLike[] =>
+    Object.values(strapi.contentTypes as unknown as Record<string, ContentTypeLike>).filter((ct) =>
+      ct.uid.startsWith('api::')
+    );
+
+  const findContentType = (name: string): ContentTypeLike | null =>
+    contentTypes().find((ct) => ct.uid === name || ct.info.pluralName === name) ?? null;
+
+  return {
+    /** The published diagram at an address, or null (one answer for every "not there"). */
+    async resolve(address: DiagramAddress): Promise<ResolvedDiagram | null> {
+      const ct = findContentType(address.contentType);
+      if (!ct) return null;
+      const attribute = ct.attributes[address.field];
+      if (!attribute || attribute.customField !== FIELD_UID) return null;
+      const doc = (await strapi.documents(ct.uid as never).findOne({
+        documentId: address.documentId,
+        status: 'published',
+        ...(address.locale ? { locale: address.locale } : {}),
+        fields: [address.field],
+      } as never)) as Record<string, unknown> | null;
+      if (!doc) return null;
+      const value = doc[address.field];
+      if (!isDiagramValue(value) || value.def === '') return null;
+      return {
+        uid: ct.uid,
+        documentId: address.documentId,
+        field: address.field,
+        locale: typeof doc.locale === 'string' ? doc.locale : null,
+        value,
+      };
+    },
+
+    async viewForm(diagram: ResolvedDiagram): Promise<FormDescriptor<'view'>> {
+      const { values } = await getService(strapi, 'settings').cached();
+      return buildViewForm({
+        apiBaseUrl: values.apiBaseUrl,
+        appkey: values.appkey,
+        category: diagram.value.category,
+        title: diagram.value.title,
+        def: diagram.value.def,
+      });
+    },
+
+    async exportForm(diagram: ResolvedDiagram, type: ExportType): Promise<FormDescriptor<'export'>> {
+      const { values } = await getService(strapi, 'settings').cached();
+      return buildExportForm({
+        apiBaseUrl: values.apiBaseUrl,
+        appkey: values.appkey,
+        chartid: diagram.value.chartid,
+        category: diagram.value.category,
+        title: diagram.value.title,
+        def: diagram.value.def,
+        type,
+      });
+    },
+
+    /** The HTML page that posts a form to ProcessOn, and the headers that must go with it. */
+    page(form: FormDescriptor, title: string): { html: string; headers: Record<string, string> } {
+      const nonce = randomBytes(16).toString('base64');
+      const ancestors = getService(strapi, 'settings').frameAncestors();
+      const formOrigin = httpOrigin(form.action) ?? "'none'";
+      const csp = [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        `style-src 'nonce-${nonce}'`,
+        `form-action ${formOrigin}`,
+        `frame-ancestors ${ancestors.length ? ancestors.join(' ') : "'none'"}`,
+        "base-uri 'none'",
+      ].join('; ');
+      const html = renderAutoSubmitPage(form, {
+        title,
+        nonce,
+        submitLabel: form.endpoint === 'export' ? 'Download' : 'Open the diagram',
+      });
+      return {
+        html,
+        headers: {
+          'Content-Security-Policy': csp,
+          'Referrer-Policy': 'no-referrer',
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        },
+      };
+    },
+  };
+};

@@ -1,0 +1,7 @@
+import settings from './settings';
+import sessions from './sessions';
+import revisions from './revisions';
+import embeds from './embeds';
+import validation from './validation';
+
+export default { settings, sessions, revisions, embeds, validation };

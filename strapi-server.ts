@@ -1,0 +1,2 @@
+/** Server entry point (package.json `exports['./strapi-server']` builds server/src into dist/server). */
+export { default } from './server/src';

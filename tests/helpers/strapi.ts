@@ -1,0 +1,133 @@
+/**
+ * Boots the playground Strapi in-process on a throwaway SQLite file, for integration tests.
+ * Needs the plugin built (`npm run build`) and the playground compiled (`npm run build:playground`);
+ * `npm test` does both.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
+import { createStrapi, type Core } from '@strapi/strapi';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const appDir = path.join(repoRoot, 'playground');
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+const ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  APP_KEYS: 'test-key-1,test-key-2',
+  API_TOKEN_SALT: 'test-api-token-salt',
+  ADMIN_JWT_SECRET: 'test-admin-jwt-secret',
+  TRANSFER_TOKEN_SALT: 'test-transfer-token-salt',
+  JWT_SECRET: 'test-jwt-secret',
+  ENCRYPTION_KEY: 'test-encryption-key',
+  ADMIN_RATE_LIMIT: 'false',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+  BROWSER: 'false',
+  STRAPI_LOG_LEVEL: 'warn',
+};
+
+export const startStrapi = async (env: Record<string, string> = {}): Promise<TestApp> => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-it-'));
+  Object.assign(process.env, ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') }, env);
+  const strapi = await createStrapi({
+    appDir,
+    distDir: path.join(appDir, 'dist'),
+    autoReload: false,
+    serveAdminPanel: false,
+  }).load();
+  strapi.log.level = 'warn';
+  strapi.server.mount();
+  return {
+    strapi,
+    http: () => request(strapi.server.httpServer),
+    close: async () => {
+      await strapi.destroy();
+      for (const key of Object.keys(env)) delete process.env[key];
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+};
+
+interface AdminUserService {
+  create(data: Record<string, unknown>): Promise<{ id: number }>;
+}
+interface RoleService {
+  getSuperAdmin(): Promise<{ id: number }>;
+  create(data: Record<string, unknown>): Promise<{ id: number }>;
+  assignPermissions(roleId: number, permissions: Record<string, unknown>[]): Promise<unknown>;
+}
+
+let userCounter = 0;
+
+/** Creates an admin user (super admin, or with a new role holding `permissions`) and logs it in. */
+export const createAdmin = async (
+  app: TestApp,
+  permissions?: { action: string; subject?: string | null; properties?: Record<string, unknown> }[]
+): Promise<{ token: string; id: number; email: string }> => {
+  const roles = app.strapi.service('admin::role') as unknown as RoleService;
+  let roleId: number;
+  if (!permissions) {
+    roleId = (await roles.getSuperAdmin()).id;
+  } else {
+    userCounter += 1;
+    roleId = (await roles.create({ name: `Test role ${userCounter}-${Date.now()}`, description: 'test' })).id;
+    await roles.assignPermissions(
+      roleId,
+      permissions.map((p) => ({ action: p.action, subject: p.subject ?? null, properties: p.properties ?? {}, conditions: [] }))
+    );
+  }
+  userCounter += 1;
+  const email = `user${userCounter}-${Date.now()}@test.local`;
+  const password = 'Test-password-1234';
+  const users = app.strapi.service('admin::user') as unknown as AdminUserService;
+  const user = await users.create({
+    email,
+    firstname: 'Test',
+    lastname: 'User',
+    password,
+    isActive: true,
+    registrationToken: null,
+    roles: [roleId],
+  });
+  const res = await app.http().post('/admin/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const data = (res.body as { data: { token?: string; accessToken?: string } }).data;
+  return { token: data.token ?? data.accessToken ?? '', id: user.id, email };
+};
+
+export const fixture = (name: string): string =>
+  fs.readFileSync(path.join(repoRoot, 'tests', 'fixtures', name), 'utf8').trim();
+
+/** A full-access API token for REST writes. */
+export const createApiToken = async (app: TestApp): Promise<string> => {
+  const tokens = app.strapi.service('admin::api-token') as unknown as {
+    create(data: Record<string, unknown>): Promise<{ accessKey: string }>;
+  };
+  const token = await tokens.create({
+    name: `test-${Date.now()}-${Math.random()}`,
+    type: 'full-access',
+    lifespan: null,
+    description: '',
+  });
+  return token.accessKey;
+};
+
+export const setPluginSettings = async (app: TestApp, values: Record<string, unknown>) => {
+  await app.strapi.store({ type: 'plugin', name: 'processon', key: 'settings' }).set({ value: values });
+};
+
+export const grantPublic = async (app: TestApp, actions: string[]) => {
+  const role = (await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as {
+    id: number;
+  };
+  for (const action of actions) {
+    await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+  }
+};

@@ -1,0 +1,124 @@
+import { randomUUID } from 'crypto';
+import { fixture, grantPublic, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
+
+let app: TestApp;
+
+const XSS = '"><img src=x onerror=alert(1)>';
+const published: Record<string, string> = {};
+
+const createArticle = async (key: string, category: string, file: string, title: string, status: 'published' | 'draft') => {
+  const def = fixture(file);
+  const doc = await app.strapi.documents('api::article.article').create({
+    data: {
+      title: key,
+      diagram: { chartid: randomUUID(), category, title, def, size: 10, valid: true, updatedAt: new Date().toISOString() } as never,
+    },
+    status,
+  });
+  published[key] = doc.documentId;
+};
+
+beforeAll(async () => {
+  app = await startStrapi();
+  await setPluginSettings(app, { appkey: 'embed-appkey', apiBaseUrl: 'http://localhost:4999', publicUrl: 'http://localhost:1337', hidebtn: false });
+  await grantPublic(app, ['plugin::processon.embed.view', 'plugin::processon.embed.export', 'plugin::processon.embed.descriptor']);
+  await createArticle('mind', 'mind', 'mind-go-memory-allocator.def.json', 'Go 内存分配器', 'published');
+  await createArticle('flow', 'flow', 'flow-approval.def.json', XSS, 'published');
+  await createArticle('draft', 'mind', 'mind-go-memory-allocator.def.json', 'Draft', 'draft');
+});
+afterAll(async () => app.close());
+
+/** Reads the hidden inputs of the auto-submitting form back out of the HTML. */
+const formOf = (html: string) => {
+  const decode = (s: string) =>
+    s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const action = /<form id="processon-form" method="POST" action="([^"]*)"/.exec(html)?.[1];
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[decode(m[1])] = decode(m[2]);
+  return { action: action && decode(action), fields };
+};
+
+describe('public view and export pages', () => {
+  it.each([
+    ['mind', 'mind-go-memory-allocator.def.json', 'mind'],
+    ['flow', 'flow-approval.def.json', 'flow'],
+  ])('view page of the %s fixture posts the documented view form', async (key, file, category) => {
+    const res = await app.http().get(`/api/processon/view/articles/${published[key]}?field=diagram`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    const form = formOf(res.text);
+    expect(form.action).toBe('http://localhost:4999/openapi/diagrams/view');
+    expect(Object.keys(form.fields)).toEqual(['appkey', 'category', 'title', 'def']);
+    expect(form.fields.appkey).toBe('embed-appkey');
+    expect(form.fields.category).toBe(category);
+    expect(form.fields.def).toBe(fixture(file));
+    expect(res.text).toContain('<noscript><button type="submit">');
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain('form-action http://localhost:4999');
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(res.text).toContain(`<script nonce="${nonce}">`);
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-frame-options']).toBeUndefined();
+    expect(csp).toContain('frame-ancestors *');
+  });
+
+  it('escapes a hostile title in the page (attribute and text)', async () => {
+    const res = await app.http().get(`/api/processon/view/articles/${published.flow}`);
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('<img src=x');
+    expect(res.text).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+    expect(formOf(res.text).fields.title).toBe(XSS);
+    // The def of the flowchart holds "<br>" and "&amp;": escaped, and read back exactly.
+    expect(formOf(res.text).fields.def).toBe(fixture('flow-approval.def.json'));
+  });
+
+  it.each(['image', 'pdf'])('export page (%s) posts the documented export form', async (type) => {
+    const res = await app.http().get(`/api/processon/export/api::article.article/${published.mind}?type=${type}`);
+    expect(res.status).toBe(200);
+    const form = formOf(res.text);
+    expect(form.action).toBe('http://localhost:4999/openapi/diagrams/export');
+    expect(Object.keys(form.fields)).toEqual(['appkey', 'chartid', 'category', 'title', 'def', 'type']);
+    expect(form.fields.type).toBe(type);
+  });
+
+  it('answers the JSON descriptor of the same forms', async () => {
+    const view = await app.http().get(`/api/processon/descriptor/articles/${published.mind}`);
+    expect(view.status).toBe(200);
+    expect(view.body.data).toMatchObject({ action: 'http://localhost:4999/openapi/diagrams/view', method: 'POST' });
+    expect(view.body.data.fields.def).toBe(fixture('mind-go-memory-allocator.def.json'));
+    const exp = await app.http().get(`/api/processon/descriptor/articles/${published.mind}?kind=export&type=pdf`);
+    expect(exp.body.data.fields.type).toBe('pdf');
+  });
+
+  it('refuses a bad export type with 400', async () => {
+    const res = await app.http().get(`/api/processon/export/articles/${published.mind}?type=svg`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('type must be "image" or "pdf"');
+  });
+
+  it('answers one 404 for drafts, unknown documents, unknown types and non-diagram fields', async () => {
+    const urls = [
+      `/api/processon/view/articles/${published.draft}`,
+      '/api/processon/view/articles/doesnotexist0000000000000',
+      `/api/processon/view/nothings/${published.mind}`,
+      `/api/processon/view/articles/${published.mind}?field=title`,
+    ];
+    const bodies = new Set<string>();
+    for (const url of urls) {
+      const res = await app.http().get(url);
+      expect(res.status).toBe(404);
+      bodies.add(JSON.stringify(res.body.error));
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('is governed by Users & Permissions: no grant, no page', async () => {
+    const role = (await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as { id: number };
+    await app.strapi.db.query('plugin::users-permissions.permission').deleteMany({
+      where: { action: 'plugin::processon.embed.view', role: role.id },
+    });
+    const res = await app.http().get(`/api/processon/view/articles/${published.mind}`);
+    expect(res.status).toBe(403);
+  });
+});

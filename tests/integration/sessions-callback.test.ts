@@ -1,0 +1,175 @@
+import { randomUUID } from 'crypto';
+import { createAdmin, fixture, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
+
+let app: TestApp;
+let admin: { token: string };
+
+const SETTINGS = {
+  appkey: 'test-appkey',
+  apiBaseUrl: 'http://localhost:4999',
+  publicUrl: 'http://localhost:1337',
+  hidebtn: false,
+};
+
+beforeAll(async () => {
+  app = await startStrapi();
+  admin = await createAdmin(app);
+  await setPluginSettings(app, SETTINGS);
+});
+afterAll(async () => app.close());
+
+const sessionBody = (overrides: Record<string, unknown> = {}) => ({
+  uid: 'api::article.article',
+  documentId: null,
+  locale: null,
+  field: 'diagram',
+  chartid: randomUUID(),
+  category: 'mind',
+  title: '新图 <b>',
+  def: '',
+  ...overrides,
+});
+
+const openSession = async (body = sessionBody(), token = admin.token) =>
+  app.http().post('/processon/sessions').set('Authorization', `Bearer ${token}`).send(body);
+
+const tokenOf = (callbackurl: string): string => new URL(callbackurl).searchParams.get('token') ?? '';
+
+const revisionCount = (chartid: string) =>
+  app.strapi.db.query('plugin::processon.revision').count({ where: { chartid } });
+
+describe('edit sessions', () => {
+  it('answers the documented edit form, with a signed callback URL on the public URL', async () => {
+    const body = sessionBody();
+    const res = await openSession(body);
+    expect(res.status).toBe(201);
+    const { form, sessionId } = res.body.data;
+    expect(form.action).toBe('http://localhost:4999/openapi/diagrams');
+    expect(form.method).toBe('POST');
+    expect(Object.keys(form.fields)).toEqual(['appkey', 'chartid', 'category', 'title', 'def', 'callbackurl', 'hidebtn']);
+    expect(form.fields).toMatchObject({ appkey: 'test-appkey', chartid: body.chartid, category: 'mind', title: '新图 <b>', def: '', hidebtn: 'false' });
+    expect(form.fields.callbackurl).toMatch(/^http:\/\/localhost:1337\/api\/processon\/callback\?token=/);
+    expect(tokenOf(form.fields.callbackurl).startsWith(`${sessionId}.`)).toBe(true);
+    const stored = await app.strapi.db.query('plugin::processon.edit-session').findOne({ where: { sessionKey: sessionId } });
+    expect(stored).toMatchObject({ chartid: body.chartid, contentType: 'api::article.article', fieldPath: 'diagram' });
+  });
+
+  it('refuses bad bodies with 400 and a message', async () => {
+    const bad = await openSession(sessionBody({ category: 'pie' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('category must be one of');
+    const noField = await openSession(sessionBody({ field: 'title' }));
+    expect(noField.status).toBe(400);
+    expect(noField.body.error.message).toContain('has no ProcessOn diagram field at "title"');
+    const chart = await openSession(sessionBody({ chartid: 'abc' }));
+    expect(chart.status).toBe(400);
+    expect(chart.body.error.message).toContain('chartid must be a UUID');
+  });
+
+  it('refuses anonymous callers and users without Content Manager permission', async () => {
+    const anonymous = await app.http().post('/processon/sessions').send(sessionBody());
+    expect(anonymous.status).toBe(401);
+    const reader = await createAdmin(app, [{ action: 'plugin::content-manager.explorer.read', subject: 'api::article.article' }]);
+    const denied = await openSession(sessionBody({ documentId: 'abc123' }), reader.token);
+    expect(denied.status).toBe(403);
+    const creator = await createAdmin(app, [
+      { action: 'plugin::content-manager.explorer.create', subject: 'api::article.article', properties: { fields: ['title', 'diagram'] } },
+    ]);
+    expect((await openSession(sessionBody(), creator.token)).status).toBe(201);
+    expect((await openSession(sessionBody({ documentId: 'abc123' }), creator.token)).status).toBe(403);
+  });
+});
+
+describe('callback', () => {
+  it('stores a JSON push as a revision that the admin sees on the session', async () => {
+    const body = sessionBody();
+    const { sessionId, form } = (await openSession(body)).body.data;
+    const def = fixture('mind-go-memory-allocator.def.json');
+    const push = await app
+      .http()
+      .post(new URL(form.fields.callbackurl).pathname + new URL(form.fields.callbackurl).search)
+      .send({ chartid: body.chartid, def, size: '19.9', valid: true });
+    expect(push.status).toBe(200);
+    expect(push.text).toBe('success');
+    const state = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${admin.token}`);
+    expect(state.status).toBe(200);
+    expect(state.body.data.revision).toMatchObject({ chartid: body.chartid, def, size: 19.9, valid: true, source: 'callback' });
+    expect(state.body.data.savedAt).toEqual(expect.any(String));
+  });
+
+  it('accepts a form-encoded push with size and valid as strings', async () => {
+    const body = sessionBody({ category: 'flow' });
+    const { sessionId, form } = (await openSession(body)).body.data;
+    const def = fixture('flow-approval.def.json');
+    const url = new URL(form.fields.callbackurl);
+    const push = await app
+      .http()
+      .post(url.pathname + url.search)
+      .type('form')
+      .send({ chartid: body.chartid, def, size: '9.76', valid: 'true', extra: 'ignored' });
+    expect(push.status).toBe(200);
+    const state = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${admin.token}`);
+    expect(state.body.data.revision.def).toBe(def);
+    expect(state.body.data.revision.size).toBe(9.76);
+  });
+
+  it('stores an identical consecutive save once', async () => {
+    const body = sessionBody();
+    const { form } = (await openSession(body)).body.data;
+    const url = new URL(form.fields.callbackurl);
+    for (let i = 0; i < 2; i += 1) {
+      const res = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def: '{"id":"root"}', size: '0.01', valid: true });
+      expect(res.status).toBe(200);
+    }
+    expect(await revisionCount(body.chartid)).toBe(1);
+  });
+
+  it('refuses a push for another chartid, an unknown session, a bad or missing token, and stores nothing', async () => {
+    const body = sessionBody();
+    const { form } = (await openSession(body)).body.data;
+    const url = new URL(form.fields.callbackurl);
+    const token = url.searchParams.get('token') ?? '';
+    const other = randomUUID();
+    const def = '{"id":"root","title":"x"}';
+
+    const wrongChart = await app.http().post(url.pathname + url.search).send({ chartid: other, def, size: '1', valid: true });
+    expect(wrongChart.status).toBe(403);
+    expect(wrongChart.text).toBe('error: invalid token');
+
+    const missing = await app.http().post('/api/processon/callback').send({ chartid: body.chartid, def, valid: true });
+    expect(missing.status).toBe(401);
+    expect(missing.text).toBe('error: missing token');
+
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    const bad = await app.http().post(`/api/processon/callback?token=${tampered}`).send({ chartid: body.chartid, def, valid: true });
+    expect(bad.status).toBe(403);
+
+    const malformed = await app.http().post('/api/processon/callback?token=nonsense').send({ chartid: body.chartid, def, valid: true });
+    expect(malformed.status).toBe(403);
+
+    await app.strapi.db.query('plugin::processon.edit-session').deleteMany({ where: { chartid: body.chartid } });
+    const gone = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def, size: '1', valid: true });
+    expect(gone.status).toBe(404);
+    expect(gone.text).toBe('error: unknown editing session');
+
+    const emptyValid = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def: '', valid: true });
+    expect(emptyValid.status).toBe(400);
+    expect(emptyValid.text).toContain('def is empty while valid is true');
+
+    expect(await revisionCount(body.chartid)).toBe(0);
+    expect(await revisionCount(other)).toBe(0);
+  });
+
+  it('answers in Chinese when the request prefers it', async () => {
+    const res = await app.http().post('/api/processon/callback').set('Accept-Language', 'zh-CN,zh;q=0.9').send({ chartid: 'x', def: '' });
+    expect(res.status).toBe(401);
+    expect(res.text).toBe('错误：缺少令牌');
+  });
+
+  it('does not let one admin read another admin\'s session', async () => {
+    const { sessionId } = (await openSession()).body.data;
+    const other = await createAdmin(app);
+    const res = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${other.token}`);
+    expect(res.status).toBe(404);
+  });
+});
