@@ -29,8 +29,8 @@ const page = (strapiUrl: string, articles: ArticleSummary[]): string => {
       <p>${escapeHtml(a.diagram?.title ?? '')} (${escapeHtml(a.diagram?.category ?? '')})</p>
       <iframe src="${route('view')}" title="${escapeHtml(a.diagram?.title ?? a.title)}" width="100%" height="420" loading="lazy"></iframe>
       <p>
-        <a class="download-image" href="${route('export', '&type=image')}">Download image (PNG)</a> ·
-        <a class="download-pdf" href="${route('export', '&type=pdf')}">Download PDF</a>
+        <a class="download-image" href="${route('export', '&type=image')}" target="processon-download">Download image (PNG)</a> ·
+        <a class="download-pdf" href="${route('export', '&type=pdf')}" target="processon-download">Download PDF</a>
       </p>
     </article>`;
     })
@@ -46,6 +46,8 @@ const page = (strapiUrl: string, articles: ArticleSummary[]): string => {
     <h1>Articles with diagrams</h1>
     <p>This page is served from another origin than Strapi; each diagram is a plain iframe on the plugin's public view route.</p>
     ${items || '<p>No published article with a diagram yet.</p>'}
+    <!-- Downloads run in this hidden frame, so the page stays where it is. -->
+    <iframe name="processon-download" title="downloads" hidden></iframe>
   </body>
 </html>`;
 };

@@ -28,7 +28,6 @@ const ENV: Record<string, string> = {
   ENCRYPTION_KEY: 'test-encryption-key',
   ADMIN_RATE_LIMIT: 'false',
   STRAPI_TELEMETRY_DISABLED: 'true',
-  STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
   BROWSER: 'false',
   STRAPI_LOG_LEVEL: 'warn',
 };

@@ -238,7 +238,14 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
     >
       <Modal.Content
         aria-describedby={undefined}
-        style={{ width: 'calc(100vw - 4rem)', maxWidth: '1600px', height: '85vh', maxHeight: '85vh' }}
+        style={{
+          width: 'calc(100vw - 4rem)',
+          maxWidth: '1600px',
+          height: '85vh',
+          maxHeight: '85vh',
+          display: 'flex',
+          flexDirection: 'column',
+        }}
       >
         <Modal.Header closeLabel={t('editor.close-label')}>
           <Modal.Title>{t('editor.title', { title })}</Modal.Title>

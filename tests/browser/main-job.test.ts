@@ -1,0 +1,147 @@
+/**
+ * Browser tests run with node's own test runner (`tsx --test`), not jest: under jest's module
+ * sandbox, playwright-core never completes actions inside cross-origin (out-of-process) iframes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fs from 'fs';
+import path from 'path';
+import { adminPage, outputDir, shot, startStack, type Stack } from './stack';
+
+let stack: Stack;
+
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  if (stack) await stack.stop();
+});
+
+interface PublicArticle {
+  documentId: string;
+  title: string;
+  diagram: { chartid: string; title: string; category: string; def: string; size: number; updatedAt: string } | null;
+}
+
+const publicArticles = async (): Promise<PublicArticle[]> => {
+  const res = await fetch(`${stack.strapiUrl}/api/articles?sort=id:asc`);
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { data: PublicArticle[] }).data;
+};
+
+describe('the main job in Chromium', () => {
+  it('edits a stored mind map in the admin: the save shows in the field within 2 s, and saving the entry stores it', async () => {
+    const { context, page } = await adminPage(stack);
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    });
+    await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article`);
+    await page.getByText('Go memory allocator, as a mind map').first().click();
+    const field = page.getByTestId('processon-field');
+    await field.waitFor();
+    assert.equal(await field.getByTestId('processon-title').textContent(), 'Go 内存分配器');
+    assert.equal(await field.getByTestId('processon-category').getAttribute('data-category'), 'mind');
+    const sizeBefore = Number(await field.getByTestId('processon-size').getAttribute('data-size'));
+    assert.ok(sizeBefore > 10, `size ${sizeBefore}`);
+    await shot(page, '01-admin-field-filled');
+
+    await field.getByRole('button', { name: 'Edit' }).click();
+    const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
+    await editor.getByTestId('editor').waitFor({ timeout: 20_000 });
+    // The editor got the stored def: the fixture's topics are there.
+    assert.equal(await editor.getByTestId('topic-title').first().inputValue(), 'Go 内存分配');
+    assert.equal(await editor.getByTestId('topic-title').nth(1).inputValue(), '常见分配器');
+    await shot(page, '02-admin-editor-open');
+
+    await editor.getByTestId('topic-title').nth(1).fill('常见分配器 (edited in Chromium)');
+    await editor.getByTestId('add-topic').first().click();
+    const clicked = Date.now();
+    await editor.getByTestId('save').click();
+    await page.getByTestId('processon-save-status').waitFor({ timeout: 2_000 });
+    assert.ok(Date.now() - clicked < 2_000);
+    assert.equal(await editor.getByTestId('save-status').getAttribute('data-state'), 'ok');
+    await shot(page, '03-admin-editor-saved');
+    assert.deepEqual(cspViolations, []);
+
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    const sizeAfter = Number(await field.getByTestId('processon-size').getAttribute('data-size'));
+    assert.notEqual(sizeAfter, sizeBefore);
+
+    // The entry itself still needs saving and publishing, as any other field.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved document').first().waitFor();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published document').first().waitFor();
+    await shot(page, '04-admin-entry-published');
+    const article = (await publicArticles()).find((a) => a.title === 'Go memory allocator, as a mind map');
+    assert.ok(article?.diagram?.def.includes('常见分配器 (edited in Chromium)'));
+    assert.equal(article?.diagram?.size, sizeAfter);
+    await context.close();
+  });
+
+  it('creates a new article with a new flowchart', async () => {
+    const { context, page } = await adminPage(stack);
+    await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article/create`);
+    await page.getByRole('textbox', { name: 'title', exact: true }).fill('A brand new flow');
+    const field = page.getByTestId('processon-field');
+    await field.waitFor();
+    await field.getByRole('combobox').click();
+    await page.getByRole('option', { name: 'Flowchart' }).click();
+    await field.getByLabel('Diagram title').fill('新流程图');
+    await shot(page, '05-admin-field-empty');
+    await field.getByRole('button', { name: 'Create diagram' }).click();
+    const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
+    await editor.getByTestId('def-json').waitFor({ timeout: 20_000 });
+    const def = JSON.stringify({
+      page: { width: 800, height: 600 },
+      elements: { s1: { id: 's1', name: 'process', title: 'Process', props: { x: 10, y: 10, w: 100, h: 50 }, textBlock: [{ text: '开始' }] } },
+    });
+    await editor.getByTestId('def-json').fill(def);
+    await editor.getByTestId('save').click();
+    await page.getByTestId('processon-save-status').waitFor({ timeout: 2_000 });
+    await shot(page, '06-admin-new-diagram-saved');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    assert.equal(await field.getByTestId('processon-category').getAttribute('data-category'), 'flow');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published document').first().waitFor();
+    const article = (await publicArticles()).find((a) => a.title === 'A brand new flow');
+    assert.equal(article?.diagram?.category, 'flow');
+    assert.equal(article?.diagram?.title, '新流程图');
+    assert.equal(article?.diagram?.def, def);
+    await context.close();
+  });
+
+  it('embeds the published view on another origin and downloads a real PNG and PDF', async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 1200, height: 1400 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(stack.frontend.url);
+    const articles = page.locator('article');
+    await articles.first().waitFor();
+    assert.ok((await articles.count()) >= 2);
+    const flow = page.locator('article', { hasText: 'Expense approval flow' });
+    const iframeSrc = await flow.locator('iframe').getAttribute('src');
+    assert.ok(iframeSrc?.startsWith(`${stack.strapiUrl}/api/processon/view/articles/`), String(iframeSrc));
+    const viewer = flow.frameLocator('iframe');
+    await viewer.getByTestId('viewer').waitFor({ timeout: 20_000 });
+    assert.equal(await viewer.getByTestId('viewer').getAttribute('data-category'), 'flow');
+    assert.ok((await viewer.getByTestId('viewer-elements').textContent())?.includes('提交申请'));
+    const mind = page.locator('article', { hasText: 'Go memory allocator' });
+    await mind.frameLocator('iframe').getByTestId('viewer').waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(outputDir, '07-frontend-embeds.png'), fullPage: true });
+
+    const download = async (selector: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), flow.locator(selector).click()]);
+      const target = path.join(outputDir, file.suggestedFilename());
+      await file.saveAs(target);
+      return fs.readFileSync(target);
+    };
+    const png = await download('a.download-image');
+    assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a');
+    const pdf = await download('a.download-pdf');
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.subarray(-6).toString('latin1').includes('%%EOF'));
+    await context.close();
+  });
+});
