@@ -81,6 +81,26 @@ const main = async () => {
       buildFailed = true;
     }
   }
+  // Static checks, one "test" each: strict type-checking (strapi-plugin build does not type-check)
+  // and the plugin package verification of @strapi/sdk-plugin.
+  const checks: [string, string, string[]][] = [
+    ['typecheck server', bin('tsc'), ['-p', 'server/tsconfig.json', '--noEmit']],
+    ['typecheck admin', bin('tsc'), ['-p', 'admin/tsconfig.json', '--noEmit']],
+    ['typecheck simulator, scripts and tests', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+    ['typecheck playground', bin('tsc'), ['-p', 'playground/tsconfig.json', '--noEmit']],
+    ['strapi-plugin verify', bin('strapi-plugin'), ['verify']],
+  ];
+  let checksPassed = 0;
+  let checksFailed = 0;
+  for (const [name, command, args] of checks) {
+    try {
+      await run(command, args, { cwd: repoRoot });
+      checksPassed += 1;
+    } catch {
+      console.error(`check failed: ${name}`);
+      checksFailed += 1;
+    }
+  }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-jest-'));
   const suites: { name: string; projects: string[]; extra: string[] }[] = [
     { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [] },
@@ -88,10 +108,10 @@ const main = async () => {
     { name: 'integration', projects: ['integration'], extra: ['--runInBand', '--forceExit'] },
   ];
 
-  let passed = 0;
-  let failed = buildFailed ? 1 : 0;
+  let passed = checksPassed;
+  let failed = checksFailed + (buildFailed ? 1 : 0);
   let skipped = 0;
-  const lines: string[] = [];
+  const lines: string[] = [`checks: ${checksPassed} passed, ${checksFailed} failed`];
   for (const suite of suites) {
     const file = path.join(out, `${suite.projects.join('-')}.json`);
     const code = await runJest(suite.projects, file, suite.extra);

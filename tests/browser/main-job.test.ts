@@ -145,3 +145,59 @@ describe('the main job in Chromium', () => {
     await context.close();
   });
 });
+
+describe('Content-Type Builder in Chromium', () => {
+  it('shows the article\'s diagram field as the plugin\'s custom field, with its icon', async () => {
+    const { context, page } = await adminPage(stack);
+    await page.goto(`${stack.strapiUrl}/admin/plugins/content-type-builder/content-types/api::article.article`);
+    const row = page.locator('li, tr', { hasText: 'diagram' }).filter({ hasText: 'Custom field' });
+    await row.getByTestId('processon-field-icon').first().waitFor({ timeout: 20_000 });
+    await shot(page, '09-content-type-builder');
+    await context.close();
+  });
+});
+
+describe('Settings → ProcessOn in Chromium', () => {
+  it('shows the settings, saves a change that survives a reload and reaches the editor form', async () => {
+    const { context, page } = await adminPage(stack);
+    await page.goto(`${stack.strapiUrl}/admin/settings`);
+    // The plugin's section is in the settings menu; its link opens the page.
+    await page.getByText('ProcessOn', { exact: true }).first().waitFor();
+    await page.locator('a[href$="/settings/processon"]').first().click();
+    const appkey = page.getByLabel('Appkey');
+    await appkey.waitFor();
+    assert.equal(await appkey.getAttribute('type'), 'password');
+    assert.equal(await appkey.inputValue(), 'browser-appkey');
+    assert.equal(await page.getByLabel('ProcessOn base URL').inputValue(), stack.simulator.url);
+    assert.equal(await page.getByLabel('Public URL of this Strapi').inputValue(), stack.strapiUrl);
+    assert.equal(await page.getByTestId('processon-callback-url').textContent(), `${stack.strapiUrl}/api/processon/callback`);
+    await page.getByRole('button', { name: 'Show the appkey' }).click();
+    assert.equal(await appkey.getAttribute('type'), 'text');
+    await shot(page, '08-settings');
+
+    // A bad URL is refused next to its field, and nothing is saved.
+    await page.getByLabel('ProcessOn base URL').fill('javascript:alert(1)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('ProcessOn base URL must be an absolute http(s) URL').first().waitFor();
+    await page.reload();
+    await page.getByLabel('ProcessOn base URL').waitFor();
+    assert.equal(await page.getByLabel('ProcessOn base URL').inputValue(), stack.simulator.url);
+
+    // Hide the editor's Save button: saved, still there after a reload, and sent to the editor.
+    await page.getByText("Hide the editor's Save button").first().waitFor();
+    await page.getByRole('checkbox', { name: "Hide the editor's Save button" }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('ProcessOn settings saved').first().waitFor();
+    await page.reload();
+    await page.getByRole('checkbox', { name: "Hide the editor's Save button" }).waitFor();
+    assert.equal(await page.getByRole('checkbox', { name: "Hide the editor's Save button" }).isChecked(), true);
+    await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article`);
+    await page.getByText('Expense approval flow').first().click();
+    await page.getByTestId('processon-field').getByRole('button', { name: 'Edit' }).click();
+    const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
+    await editor.getByTestId('editor').waitFor({ timeout: 20_000 });
+    assert.equal(await editor.getByTestId('editor').getAttribute('data-hidebtn'), 'true');
+    assert.equal(await editor.getByTestId('save').count(), 0);
+    await context.close();
+  });
+});

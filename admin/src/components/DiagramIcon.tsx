@@ -10,7 +10,7 @@ const IconBox = styled(Flex)`
 
 /** The field's icon in the Content-Type Builder. */
 export const DiagramIcon = () => (
-  <IconBox justifyContent="center" alignItems="center" width={7} height={6} hasRadius aria-hidden>
+  <IconBox justifyContent="center" alignItems="center" width={7} height={6} hasRadius aria-hidden data-testid="processon-field-icon">
     <Graph fill="#4945ff" /* primary600 */ />
   </IconBox>
 );

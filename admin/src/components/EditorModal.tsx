@@ -247,7 +247,7 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
           flexDirection: 'column',
         }}
       >
-        <Modal.Header closeLabel={t('editor.close-label')}>
+        <Modal.Header closeLabel={t('editor.close-label')} style={{ flex: '0 0 auto' }}>
           <Modal.Title>{t('editor.title', { title })}</Modal.Title>
         </Modal.Header>
         <Box flex="1" style={{ minHeight: 0, display: 'flex', flexDirection: 'column' }} background="neutral0">
@@ -303,7 +303,7 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
             />
           )}
         </Box>
-        <Modal.Footer>
+        <Modal.Footer style={{ flex: '0 0 auto' }}>
           <Box aria-live="polite">
             {savedAt ? (
               <Typography data-testid="processon-save-status" textColor="success600" fontWeight="semiBold">
