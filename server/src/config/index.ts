@@ -15,6 +15,10 @@ export interface PluginConfig {
   sessionTtl?: number;
   /** Origins allowed to frame the public view page; default: the origins strapi::cors allows. */
   frameAncestors?: string[];
+  /** Largest def (and callback body) accepted, in bytes; default 20 MB. */
+  maxDefSize?: number;
+  /** Revisions kept per chartid (older ones are pruned); default 50. */
+  revisionsKept?: number;
 }
 
 const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
@@ -25,9 +29,13 @@ const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
   'callbackSecret',
   'sessionTtl',
   'frameAncestors',
+  'maxDefSize',
+  'revisionsKept',
 ];
 
 export const DEFAULT_SESSION_TTL = 12 * 60 * 60;
+export const DEFAULT_MAX_DEF_SIZE = 20 * 1024 * 1024;
+export const DEFAULT_REVISIONS_KEPT = 50;
 
 export default {
   default: {},
@@ -49,6 +57,12 @@ export default {
     const ttl = config.sessionTtl;
     if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60)) {
       throw new Error('processon: config "sessionTtl" must be an integer number of seconds >= 60');
+    }
+    for (const key of ['maxDefSize', 'revisionsKept'] as const) {
+      const value = config[key];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+        throw new Error(`processon: config "${key}" must be a positive integer`);
+      }
     }
     const fa = config.frameAncestors;
     if (fa !== undefined && (!Array.isArray(fa) || fa.some((v) => typeof v !== 'string'))) {

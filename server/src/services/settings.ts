@@ -10,7 +10,7 @@ import {
   type SettingsResponse,
   type StatusResponse,
 } from '../processon';
-import { DEFAULT_SESSION_TTL, type PluginConfig } from '../config';
+import { DEFAULT_MAX_DEF_SIZE, DEFAULT_REVISIONS_KEPT, DEFAULT_SESSION_TTL, type PluginConfig } from '../config';
 import { PLUGIN_ID } from '../utils';
 
 export const CALLBACK_PATH = '/api/processon/callback';
@@ -143,6 +143,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     sessionTtl(): number {
       const env = Number(process.env.PROCESSON_SESSION_TTL);
       return pluginConfig().sessionTtl ?? (Number.isInteger(env) && env >= 60 ? env : DEFAULT_SESSION_TTL);
+    },
+
+    /** Largest def accepted (bytes): config, env PROCESSON_MAX_DEF_SIZE, else 20 MB. */
+    maxDefSize(): number {
+      const env = Number(process.env.PROCESSON_MAX_DEF_SIZE);
+      return pluginConfig().maxDefSize ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_MAX_DEF_SIZE);
+    },
+
+    /** Revisions kept per chartid: config, env PROCESSON_REVISIONS_KEPT, else 50. */
+    revisionsKept(): number {
+      const env = Number(process.env.PROCESSON_REVISIONS_KEPT);
+      return pluginConfig().revisionsKept ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_REVISIONS_KEPT);
     },
 
     /** Origins allowed to frame the public pages: config, else what strapi::cors allows. */
