@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { FIELD_NAME, FIELD_PLUGIN_ID, httpOrigin } from './processon';
 import { addOriginToCsp } from './csp';
+import { registerBodyLimit } from './middlewares/body-limit';
 import { getService } from './utils';
 
 /**
@@ -31,4 +32,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   });
   getService(strapi, 'validation').registerDocumentMiddleware();
   strapi.server.use(adminCspMiddleware(strapi));
+  // Large bodies for the save paths only (wraps strapi::body; see middlewares/body-limit.ts).
+  registerBodyLimit(strapi);
 };

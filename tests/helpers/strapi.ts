@@ -18,7 +18,8 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-const ENV: Record<string, string> = {
+/** The environment of a test Strapi (secrets are throwaway). */
+export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   APP_KEYS: 'test-key-1,test-key-2',
   API_TOKEN_SALT: 'test-api-token-salt',
@@ -34,7 +35,7 @@ const ENV: Record<string, string> = {
 
 export const startStrapi = async (env: Record<string, string> = {}): Promise<TestApp> => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-it-'));
-  Object.assign(process.env, ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') }, env);
+  Object.assign(process.env, TEST_ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') }, env);
   const strapi = await createStrapi({
     appDir,
     distDir: path.join(appDir, 'dist'),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { signToken } from '../../server/src/processon/token';
 import { createAdmin, fixture, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;
@@ -76,7 +77,11 @@ describe('edit sessions', () => {
       { action: 'plugin::content-manager.explorer.create', subject: 'api::article.article', properties: { fields: ['title', 'diagram'] } },
     ]);
     expect((await openSession(sessionBody(), creator.token)).status).toBe(201);
-    expect((await openSession(sessionBody({ documentId: 'abc123' }), creator.token)).status).toBe(403);
+    const doc = await app.strapi.documents('api::article.article').create({ data: { title: 'Existing' } });
+    expect((await openSession(sessionBody({ documentId: doc.documentId }), creator.token)).status).toBe(403);
+    const missing = await openSession(sessionBody({ documentId: 'nosuchdocument000000000000' }), creator.token);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('No such document: nosuchdocument000000000000');
   });
 });
 
@@ -171,5 +176,141 @@ describe('callback', () => {
     const other = await createAdmin(app);
     const res = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${other.token}`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe('callback token (each refusal stores nothing)', () => {
+  const secret = () => (app.strapi.plugin('processon').service('settings') as { callbackSecret(): string }).callbackSecret();
+  const push = (token: string, chartid: string) =>
+    app.http().post(`/api/processon/callback?token=${encodeURIComponent(token)}`).send({ chartid, def: '{"id":"root"}', size: '0.1', valid: true });
+
+  it('refuses an expired token', async () => {
+    const body = sessionBody();
+    const { sessionId } = (await openSession(body)).body.data;
+    const token = signToken(secret(), { sessionId, chartid: body.chartid, exp: Math.floor(Date.now() / 1000) - 5 });
+    const res = await push(token, body.chartid);
+    expect(res.status).toBe(401);
+    expect(res.text).toBe('error: this editing session has expired, reopen the editor');
+    expect(await revisionCount(body.chartid)).toBe(0);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const body = sessionBody();
+    const { sessionId } = (await openSession(body)).body.data;
+    const token = signToken('another-deployment-secret', { sessionId, chartid: body.chartid, exp: Math.floor(Date.now() / 1000) + 600 });
+    const res = await push(token, body.chartid);
+    expect(res.status).toBe(403);
+    expect(await revisionCount(body.chartid)).toBe(0);
+  });
+
+  it("refuses session A's token carrying session B's chartid", async () => {
+    const a = sessionBody();
+    const b = sessionBody();
+    const tokenA = tokenOf((await openSession(a)).body.data.form.fields.callbackurl);
+    await openSession(b);
+    const res = await push(tokenA, b.chartid);
+    expect(res.status).toBe(403);
+    expect(await revisionCount(a.chartid)).toBe(0);
+    expect(await revisionCount(b.chartid)).toBe(0);
+  });
+
+  it('accepts the token that was issued, signed with the derived secret', async () => {
+    const body = sessionBody();
+    const token = tokenOf((await openSession(body)).body.data.form.fields.callbackurl);
+    expect((await push(token, body.chartid)).status).toBe(200);
+    expect(await revisionCount(body.chartid)).toBe(1);
+  });
+});
+
+describe('saves forwarded from the editor (postMessage)', () => {
+  const forward = (sessionId: string, body: Record<string, unknown>, token = admin.token) =>
+    app.http().post(`/processon/sessions/${sessionId}/saves`).set('Authorization', `Bearer ${token}`).send(body);
+
+  it('stores a forwarded save exactly like a callback, as source postMessage', async () => {
+    const body = sessionBody();
+    const { sessionId } = (await openSession(body)).body.data;
+    const def = fixture('flow-approval.def.json');
+    const res = await forward(sessionId, { chartid: body.chartid, def, size: '9.76', valid: true });
+    expect(res.status).toBe(200);
+    expect(res.body.data.revision).toMatchObject({ chartid: body.chartid, def, size: 9.76, valid: true, source: 'postMessage' });
+    expect(res.body.data.savedAt).toEqual(expect.any(String));
+  });
+
+  it('keeps one revision when the same save arrives through both channels', async () => {
+    const body = sessionBody();
+    const { sessionId, form } = (await openSession(body)).body.data;
+    const url = new URL(form.fields.callbackurl);
+    const save = { chartid: body.chartid, def: '{"id":"root","title":"both"}', size: '0.03', valid: true };
+    expect((await app.http().post(url.pathname + url.search).send(save)).status).toBe(200);
+    const res = await forward(sessionId, save);
+    expect(res.status).toBe(200);
+    expect(res.body.data.revision.source).toBe('callback');
+    expect(await revisionCount(body.chartid)).toBe(1);
+  });
+
+  it('refuses the same bad saves as the callback, and other users', async () => {
+    const body = sessionBody();
+    const { sessionId } = (await openSession(body)).body.data;
+    const other = await forward(sessionId, { chartid: randomUUID(), def: '{"a":1}', valid: true });
+    expect(other.status).toBe(400);
+    expect(other.body.error.message).toBe('chartid does not match this edit session');
+    const empty = await forward(sessionId, { chartid: body.chartid, def: '', valid: true });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toBe('def is empty while valid is true');
+    const notString = await forward(sessionId, { chartid: body.chartid, def: { a: 1 } });
+    expect(notString.status).toBe(400);
+    const stranger = await createAdmin(app);
+    expect((await forward(sessionId, { chartid: body.chartid, def: '{"a":1}', valid: true }, stranger.token)).status).toBe(404);
+    expect((await app.http().post(`/processon/sessions/${sessionId}/saves`).send({ chartid: body.chartid, def: '{}' })).status).toBe(401);
+    expect(await revisionCount(body.chartid)).toBe(0);
+  });
+});
+
+describe('who may open the editor (real Editor and Author roles)', () => {
+  const roleUser = async (code: string) => {
+    const roles = app.strapi.service('admin::role') as unknown as { findOne(where: Record<string, unknown>): Promise<{ id: number }> };
+    const role = await roles.findOne({ code });
+    const email = `${code}-${randomUUID()}@test.local`;
+    const password = 'Test-password-1234';
+    await (app.strapi.service('admin::user') as unknown as { create(d: Record<string, unknown>): Promise<unknown> }).create({
+      email, firstname: code, lastname: 'User', password, isActive: true, registrationToken: null, roles: [role.id],
+    });
+    const login = await app.http().post('/admin/login').send({ email, password });
+    return (login.body.data.token ?? login.body.data.accessToken) as string;
+  };
+  const createAs = async (token: string) => {
+    const res = await app
+      .http()
+      .post('/content-manager/collection-types/api::article.article')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: `by ${token.slice(-6)}` });
+    expect(res.status).toBe(201);
+    return res.body.data.documentId as string;
+  };
+
+  it('lets an Editor edit any article, an Author only their own', async () => {
+    const editor = await roleUser('strapi-editor');
+    const author = await roleUser('strapi-author');
+    const otherAuthor = await roleUser('strapi-author');
+    const own = await createAs(author);
+    const foreign = await createAs(otherAuthor);
+    expect((await openSession(sessionBody({ documentId: own }), editor)).status).toBe(201);
+    expect((await openSession(sessionBody({ documentId: foreign }), editor)).status).toBe(201);
+    expect((await openSession(sessionBody({ documentId: own }), author)).status).toBe(201);
+    const denied = await openSession(sessionBody({ documentId: foreign }), author);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.name).toBe('ForbiddenError');
+    // A new entry: both roles may create articles.
+    expect((await openSession(sessionBody(), author)).status).toBe(201);
+  });
+
+  it('refuses a user who may update the type but not the diagram field', async () => {
+    const limited = await createAdmin(app, [
+      { action: 'plugin::content-manager.explorer.read', subject: 'api::article.article', properties: { fields: ['title', 'diagram'] } },
+      { action: 'plugin::content-manager.explorer.update', subject: 'api::article.article', properties: { fields: ['title'] } },
+    ]);
+    const doc = await app.strapi.documents('api::article.article').create({ data: { title: 'x' } });
+    const res = await openSession(sessionBody({ documentId: doc.documentId }), limited.token);
+    expect(res.status).toBe(403);
   });
 });

@@ -14,6 +14,7 @@ import {
   jsonForScript,
   newDiagramValue,
   parseCallbackPush,
+  saveFromEditorMessage,
   renderAutoSubmitPage,
   signToken,
   tokenSessionId,
@@ -128,6 +129,22 @@ describe('callback push parsing', () => {
     expect(parseCallbackPush({ chartid: CHART, def: 3 })).toEqual({ ok: false, error: 'def must be a string' });
     expect(parseCallbackPush({ chartid: CHART, def: '', valid: true })).toEqual({ ok: false, error: 'def is empty while valid is true' });
     expect(parseCallbackPush({ chartid: CHART, def: '{}', valid: 'maybe' })).toEqual({ ok: false, error: 'valid must be true or false' });
+  });
+});
+
+describe('editor messages', () => {
+  it('reduces a save message to a push of the expected chart, and ignores the rest', () => {
+    expect(saveFromEditorMessage({ source: 'processon', event: 'save', chartid: CHART, def: '{}', size: '0.01', valid: true, extra: 1 }, CHART)).toEqual({
+      chartid: CHART,
+      def: '{}',
+      size: '0.01',
+      valid: true,
+    });
+    expect(saveFromEditorMessage({ def: '{"a":1}' }, CHART)).toEqual({ chartid: CHART, def: '{"a":1}' });
+    expect(saveFromEditorMessage({ def: '{}', chartid: 'another' }, CHART)).toBeNull();
+    expect(saveFromEditorMessage({ def: 3 }, CHART)).toBeNull();
+    expect(saveFromEditorMessage('{"def":"x"}', CHART)).toBeNull();
+    expect(saveFromEditorMessage(null, CHART)).toBeNull();
   });
 });
 

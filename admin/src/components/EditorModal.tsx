@@ -6,7 +6,8 @@ import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import type { RevisionDTO, SettingKey } from '../../../server/src/processon/api';
 import type { FormDescriptor } from '../../../server/src/processon/forms';
 import type { DiagramValue } from '../../../server/src/processon/value';
-import { createSession, fetchSessionState, fetchStatus, isAbortError, readApiError } from '../utils/api';
+import { saveFromEditorMessage } from '../../../server/src/processon/callback';
+import { createSession, fetchSessionState, fetchStatus, forwardSave, isAbortError, readApiError } from '../utils/api';
 import { useTranslate, type Translate, type TranslationKey } from '../utils/getTranslation';
 import { postFormInto } from '../utils/postForm';
 
@@ -204,13 +205,26 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
       }
     };
 
-    // The editor may post to its parent when it saves: only trust our own iframe, from the
-    // ProcessOn origin, and only as a nudge to look at the session at once.
+    // The editor also posts each save to its parent. Only our own iframe, from the ProcessOn
+    // origin, is listened to; its save is forwarded to the server, which stores it exactly as a
+    // callback (so a save is kept even when ProcessOn cannot reach the callback URL), then the
+    // session is read at once.
     const onMessage = (event: MessageEvent) => {
       if (!apiOrigin || event.origin !== apiOrigin) return;
       const frame = iframeRef.current;
       if (!frame || !frame.contentWindow || event.source !== frame.contentWindow) return;
-      void poll();
+      const save = saveFromEditorMessage(event.data, openingRef.current.diagram.chartid);
+      if (!save) {
+        void poll();
+        return;
+      }
+      forwardSave(client, sessionId, save, controller.signal)
+        .catch((error: unknown) => {
+          if (!stopped && !isAbortError(error)) {
+            toggleNotification({ type: 'warning', message: errorMessage(tRef.current, error) });
+          }
+        })
+        .finally(() => void poll());
     };
 
     const timer = window.setInterval(() => {

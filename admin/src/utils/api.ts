@@ -7,6 +7,7 @@ import type { FetchClient } from '@strapi/strapi/admin';
 import type {
   CreateSessionBody,
   CreateSessionResponse,
+  ForwardedSaveBody,
   SessionStateResponse,
   SettingsResponse,
   SettingsUpdateBody,
@@ -39,6 +40,21 @@ export const fetchSessionState = async (
 ): Promise<SessionStateResponse['data']> => {
   const { data } = await client.get<SessionStateResponse>(
     `/processon/sessions/${encodeURIComponent(sessionId)}`,
+    { signal }
+  );
+  return data.data;
+};
+
+/** Forwards a save the editor posted to this page (postMessage) to the server, which stores it. */
+export const forwardSave = async (
+  client: FetchClient,
+  sessionId: string,
+  body: ForwardedSaveBody,
+  signal?: AbortSignal
+): Promise<SessionStateResponse['data']> => {
+  const { data } = await client.post<SessionStateResponse, ForwardedSaveBody>(
+    `/processon/sessions/${encodeURIComponent(sessionId)}/saves`,
+    body,
     { signal }
   );
   return data.data;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { parseCallbackPush, tokenSessionId, verifyToken } from '../processon';
+import { parseCallbackPush, verifyToken } from '../processon';
+import { refuseOversizedDef } from '../middlewares/body-limit';
 import { getService } from '../utils';
 
 /** Short answers ProcessOn shows to the user; never internal detail. */
@@ -35,25 +36,23 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const parsed = parseCallbackPush(ctx.request.body);
       if (!parsed.ok) return answer(ctx, 400, 'badBody', parsed.error);
       const push = parsed.value;
+      if (refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
       const settings = getService(strapi, 'settings');
       const check = verifyToken(settings.callbackSecret(), token, push.chartid);
       if (!check.ok) {
         if (check.reason === 'expired') return answer(ctx, 401, 'expired');
         return answer(ctx, check.reason === 'missing' ? 401 : 403, check.reason === 'missing' ? 'noToken' : 'badToken');
       }
-      const sessions = getService(strapi, 'sessions');
-      const session = await sessions.findByKey(check.sessionId);
-      if (!session || session.chartid !== push.chartid || tokenSessionId(token) !== session.sessionKey) {
-        return answer(ctx, 404, 'unknownSession');
-      }
-      if (new Date(session.expiresAt).getTime() <= Date.now()) return answer(ctx, 401, 'expired');
-      try {
-        await getService(strapi, 'revisions').store(session, push, 'callback');
-      } catch (error) {
-        strapi.log.error(`processon: storing a save for chart ${push.chartid} failed: ${String(error)}`);
-        return answer(ctx, 500, 'failed');
-      }
-      return answer(ctx, 200, 'success');
+      const session = await getService(strapi, 'sessions').findByKey(check.sessionId);
+      const result = await getService(strapi, 'saves').accept(session, push, 'callback');
+      if (result.ok) return answer(ctx, 200, 'success');
+      const [status, key]: [number, MessageKey] =
+        result.reason === 'expired'
+          ? [401, 'expired']
+          : result.reason === 'failed'
+            ? [500, 'failed']
+            : [404, 'unknownSession'];
+      return answer(ctx, status, key);
     },
   };
 };

@@ -96,3 +96,67 @@ export interface SessionStateResponse {
     savedAt: string | null;
   };
 }
+
+/**
+ * POST /processon/sessions/:sessionId/saves body: a save the editor posted to the admin page
+ * (postMessage), forwarded by the field; stored exactly like a callback. Answers SessionStateResponse.
+ */
+export interface ForwardedSaveBody {
+  chartid: string;
+  def: string;
+  size?: string | number;
+  valid?: boolean | string;
+}
+
+/** The admin user a revision came from; names are null once that user no longer exists. */
+export interface RevisionAuthor {
+  id: number;
+  firstname: string | null;
+  lastname: string | null;
+  email: string | null;
+}
+
+/** One revision in a list: everything but def. */
+export interface RevisionSummary extends Omit<RevisionDTO, 'def'> {
+  /** Who saved it (the admin who opened the editor, or who restored); null when unknown. */
+  user: RevisionAuthor | null;
+}
+
+/** One revision with its def. */
+export interface RevisionDetail extends RevisionDTO {
+  user: RevisionAuthor | null;
+}
+
+export interface Pagination {
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  total: number;
+}
+
+export const REVISIONS_PAGE_SIZE_DEFAULT = 20;
+export const REVISIONS_PAGE_SIZE_MAX = 100;
+
+/**
+ * GET /processon/charts/:chartid/revisions?page=1&pageSize=20 answer: newest first, without def.
+ * Needs Content Manager read permission on the content type owning the chartid.
+ */
+export interface RevisionListResponse {
+  data: RevisionSummary[];
+  meta: { pagination: Pagination };
+}
+
+/** GET /processon/charts/:chartid/revisions/:id answer. */
+export interface RevisionResponse {
+  data: RevisionDetail;
+}
+
+/**
+ * POST /processon/charts/:chartid/revisions/:id/restore answer (no body): the new revision (source
+ * `restore`), 201; or, when the restored def already is the newest revision, that one, 200 and
+ * `created: false` (identical consecutive saves are stored once). Needs read and update permission.
+ */
+export interface RevisionRestoreResponse {
+  data: RevisionDetail;
+  meta: { created: boolean };
+}

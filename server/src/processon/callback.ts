@@ -83,3 +83,22 @@ export const parseCallbackPush = (body: unknown): ParseResult<CallbackPush> => {
       : parseSize(record.size);
   return { ok: true, value: { chartid: chartid.trim(), def, size, valid } };
 };
+
+/**
+ * The save ProcessOn's editor posts to its parent window (`{def, chartid?, size?, valid?, ...}`),
+ * reduced to the fields of a callback push; null when the message is not a save.
+ */
+export const saveFromEditorMessage = (
+  data: unknown,
+  chartid: string
+): { chartid: string; def: string; size?: string | number; valid?: boolean | string } | null => {
+  if (!isRecord(data) || typeof data.def !== 'string') return null;
+  if (data.chartid !== undefined && data.chartid !== chartid) return null;
+  const save: { chartid: string; def: string; size?: string | number; valid?: boolean | string } = {
+    chartid,
+    def: data.def,
+  };
+  if (typeof data.size === 'string' || typeof data.size === 'number') save.size = data.size;
+  if (typeof data.valid === 'boolean' || typeof data.valid === 'string') save.valid = data.valid;
+  return save;
+};

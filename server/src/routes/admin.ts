@@ -29,9 +29,33 @@ export default {
       config: { policies: ['admin::isAuthenticatedAdmin'] },
     },
     {
+      method: 'POST',
+      path: '/sessions/:sessionId/saves',
+      handler: 'sessions.save',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
       method: 'GET',
       path: '/sessions/:sessionId',
       handler: 'sessions.state',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
+      method: 'GET',
+      path: '/charts/:chartid/revisions',
+      handler: 'revisions.list',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
+      method: 'GET',
+      path: '/charts/:chartid/revisions/:id',
+      handler: 'revisions.findOne',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
+      method: 'POST',
+      path: '/charts/:chartid/revisions/:id/restore',
+      handler: 'revisions.restore',
       config: { policies: ['admin::isAuthenticatedAdmin'] },
     },
   ],

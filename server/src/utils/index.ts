@@ -4,6 +4,7 @@ import type sessionsService from '../services/sessions';
 import type revisionsService from '../services/revisions';
 import type embedsService from '../services/embeds';
 import type validationService from '../services/validation';
+import type savesService from '../services/saves';
 
 export const PLUGIN_ID = 'processon';
 
@@ -16,6 +17,7 @@ interface Services {
   revisions: ReturnType<typeof revisionsService>;
   embeds: ReturnType<typeof embedsService>;
   validation: ReturnType<typeof validationService>;
+  saves: ReturnType<typeof savesService>;
 }
 
 /** Typed access to the plugin's services. */

@@ -1,0 +1,223 @@
+/**
+ * Large bodies for the plugin's save paths only.
+ *
+ * Strapi's `strapi::body` (koa-body) parses every request before routing, with koa-body's limits
+ * (json 1 MB, form 56 KB, text 56 KB; multipart fields 20 MB in formidable), so a route-level
+ * middleware would come too late. In `register()` the plugin wraps the registered `strapi::body`
+ * factory (`strapi.get('middlewares').extend`, an internal Strapi API pinned by
+ * tests/integration/body-limits.test.ts). The wrapped factory builds two parsers from Strapi's own
+ * factory: the app's one, with the app's config untouched, for every request; and a larger one used
+ * only for `POST <rest prefix>/processon/callback` and `POST /processon/sessions/:id/saves`.
+ *
+ * How `maxDefSize` (M, in UTF-8 bytes of the def) maps to body limits. The rule is "a def of up to M
+ * bytes is accepted in JSON, urlencoded, multipart and text bodies, a larger one is refused (413)":
+ * - the precise check is on the parsed def (`refuseOversizedDef`, called where a push is parsed);
+ * - the body limits are a looser outer bound, large enough for any def of M bytes in any encoding,
+ *   and they stop a huge body before it is buffered: percent-encoding (urlencoded, or a text body
+ *   holding a form) turns one byte into up to 3, and JSON escaping at most triples UTF-8 too
+ *   (`\uXXXX` for a 2-byte char, a surrogate pair's 12 bytes for a 4-byte one; `\"` doubles; only
+ *   raw control characters grow more, and a def, JSON text or base64, holds none but \n, \t). So
+ *   json, form and text bodies may be 3 M + 64 KB (room for chartid, size, valid, extra fields);
+ *   multipart fields are sent raw, so formidable's total field size is M + 64 KB.
+ * These limits depend on maxDefSize only, not on the app's own (which stay as they are everywhere else).
+ *
+ * Only requests that carry the credential the route requires get the larger parser: a callback
+ * with a `token` query parameter shaped like a callback token, an admin save with an
+ * `Authorization: Bearer …` header. This is a cheap filter, not authentication (the routes verify
+ * the token / the admin session after parsing); requests that cannot succeed keep Strapi's limits.
+ */
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import type { Context, Next } from 'koa';
+import { tokenSessionId } from '../processon';
+import { getService, PLUGIN_ID } from '../utils';
+
+/** Room in a body for the fields other than def. */
+export const BODY_OVERHEAD = 64 * 1024;
+/** Worst-case growth of a def's UTF-8 bytes in a JSON, urlencoded or text body. */
+export const ENCODING_FACTOR = 3;
+
+/** Which save path a request is on: ProcessOn's callback, or the admin route the field posts to. */
+export type SaveChannel = 'callback' | 'admin';
+
+export interface SaveBodyLimits {
+  json: number;
+  form: number;
+  text: number;
+  /** formidable's `maxFieldsSize`: all multipart fields together. */
+  multipartFields: number;
+}
+
+/** Body limits of the save paths for a given maxDefSize (see the header of this file). */
+export const saveBodyLimits = (maxDefSize: number): SaveBodyLimits => {
+  const encoded = ENCODING_FACTOR * maxDefSize + BODY_OVERHEAD;
+  return { json: encoded, form: encoded, text: encoded, multipartFields: maxDefSize + BODY_OVERHEAD };
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The app's `strapi::body` config with the save paths' limits. These come from maxDefSize alone
+ * (whatever the app's own limits are): a save is judged by the same rule on every app.
+ */
+export const saveBodyConfig = (config: unknown, maxDefSize: number): Record<string, unknown> => {
+  const base = isRecord(config) ? config : {};
+  const formidable = isRecord(base.formidable) ? base.formidable : {};
+  const limits = saveBodyLimits(maxDefSize);
+  return {
+    ...base,
+    // ProcessOn's push may come in any of these: parse them all on the save paths.
+    json: true,
+    urlencoded: true,
+    text: true,
+    multipart: true,
+    jsonLimit: limits.json,
+    formLimit: limits.form,
+    textLimit: limits.text,
+    formidable: { ...formidable, maxFieldsSize: limits.multipartFields },
+  };
+};
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Recognises the save paths as Strapi's router does (@koa/router: case-insensitive, optional
+ * trailing slash), so exactly the requests that reach the plugin's save handlers get the large parser.
+ */
+export const savePathMatcher = (restPrefix: string) => {
+  const prefix = escapeRegExp(restPrefix.replace(/\/+$/, ''));
+  const callback = new RegExp(`^${prefix}/${PLUGIN_ID}/callback/?$`, 'i');
+  const saves = new RegExp(`^/${PLUGIN_ID}/sessions/[^/]+/saves/?$`, 'i');
+  return (method: string, path: string): SaveChannel | null => {
+    if (method.toUpperCase() !== 'POST') return null;
+    if (callback.test(path)) return 'callback';
+    if (saves.test(path)) return 'admin';
+    return null;
+  };
+};
+
+/** Whether the request carries the credential its save route requires (shape only, not verified). */
+const carriesCredential = (ctx: Context, channel: SaveChannel): boolean => {
+  if (channel === 'callback') {
+    const token = ctx.query.token;
+    return typeof token === 'string' && tokenSessionId(token) !== null;
+  }
+  return /^bearer\s+\S+$/i.test(ctx.get('authorization'));
+};
+
+/** "20 MB", "512 KB" or "1234567 bytes": exact, so the message never rounds the limit. */
+export const formatLimit = (bytes: number): string => {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+};
+
+export const tooLargeMessage = (limit: number, lang: 'en' | 'zh' = 'en'): string =>
+  lang === 'zh'
+    ? `错误：图表超过了 ${formatLimit(limit)} 的大小上限（maxDefSize）`
+    : `error: the diagram is larger than the ${formatLimit(limit)} limit (maxDefSize)`;
+
+/**
+ * Answers a save that is too large: 413 with a short text for ProcessOn (en, or zh-Hans when
+ * Accept-Language prefers Chinese); for the admin route, Strapi's JSON error (PayloadTooLargeError).
+ */
+export const answerTooLarge = (ctx: Context, channel: SaveChannel, limit: number): void => {
+  if (channel === 'admin') {
+    throw new errors.PayloadTooLargeError(tooLargeMessage(limit), { limit, setting: 'maxDefSize' });
+  }
+  ctx.status = 413;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = tooLargeMessage(limit, ctx.acceptsLanguages('en', 'zh') === 'zh' ? 'zh' : 'en');
+};
+
+/** Whether a def is over `maxDefSize` UTF-8 bytes (cheap bounds first: a UTF-16 unit is 1–3 bytes). */
+export const defTooLarge = (def: string, maxDefSize: number): boolean => {
+  if (def.length > maxDefSize) return true;
+  if (def.length * 3 <= maxDefSize) return false;
+  return Buffer.byteLength(def, 'utf8') > maxDefSize;
+};
+
+/**
+ * The def-size rule, for the places that parse a push (callback controller, admin save route):
+ * answers 413 and returns true when the def is over maxDefSize, else returns false.
+ * For 'admin' it throws PayloadTooLargeError (Strapi's error middleware answers it).
+ *
+ *   if (refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
+ */
+export const refuseOversizedDef = (
+  strapi: Core.Strapi,
+  ctx: Context,
+  channel: SaveChannel,
+  def: string
+): boolean => {
+  const limit = getService(strapi, 'settings').maxDefSize();
+  if (!defTooLarge(def, limit)) return false;
+  answerTooLarge(ctx, channel, limit);
+  return true;
+};
+
+/** A body parser's "too large" error: raw-body's (json, form, text) or formidable's field size. */
+const isTooLargeError = (error: unknown): boolean => {
+  if (!isRecord(error) && !(error instanceof Error)) return false;
+  const e = error as Error & { status?: unknown; type?: unknown; httpCode?: unknown; code?: unknown };
+  if (e.status === 413 && e.type === 'entity.too.large') return true;
+  return e.httpCode === 413 && typeof e.message === 'string' && e.message.includes('maxFieldsSize');
+};
+
+type MiddlewareFactory = Core.MiddlewareFactory<unknown>;
+type Handler = (ctx: Context, next: Next) => Promise<unknown>;
+
+interface MiddlewaresRegistry {
+  get(uid: string): MiddlewareFactory | undefined;
+  extend(uid: string, extendFn: (current: MiddlewareFactory) => MiddlewareFactory): unknown;
+}
+
+const passThrough: Handler = (_ctx, next) => next();
+
+/** Name of the wrapped `strapi::body` factory: the tests check it is the one Strapi resolves. */
+export const WRAPPED_BODY_NAME = 'processonSaveBodyLimit';
+
+/** The wrapper of Strapi's body middleware factory (see the header of this file). */
+export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory => {
+  const wrapped: MiddlewareFactory = (config, deps) => {
+    const { strapi } = deps;
+    const appParser = (original(config, deps) as Handler | undefined) ?? passThrough;
+    const maxDefSize = getService(strapi, 'settings').maxDefSize();
+    const saveParser = (original(saveBodyConfig(config, maxDefSize), deps) as Handler | undefined) ?? passThrough;
+    const match = savePathMatcher(strapi.config.get<string>('api.rest.prefix', '/api'));
+
+    return async (ctx: Context, next: Next) => {
+      const channel = match(ctx.method, ctx.path);
+      if (!channel || !carriesCredential(ctx, channel)) return appParser(ctx, next);
+      let parsed = false;
+      try {
+        return await saveParser(ctx, () => {
+          parsed = true;
+          return next();
+        });
+      } catch (error) {
+        // Only the parser's own "too large" errors: whatever the route throws passes through.
+        if (parsed || !isTooLargeError(error)) throw error;
+        return answerTooLarge(ctx, channel, maxDefSize);
+      }
+    };
+  };
+  Object.defineProperty(wrapped, 'name', { value: WRAPPED_BODY_NAME });
+  return wrapped;
+};
+
+/**
+ * Called from the plugin's register(): Strapi instantiates `strapi::body` later (at bootstrap,
+ * `server.initMiddlewares`), through the registry, so the wrapped factory is the one used. Should a
+ * future Strapi drop the API, the plugin warns and keeps working with Strapi's limits.
+ */
+export const registerBodyLimit = (strapi: Core.Strapi): void => {
+  const registry = strapi.get<MiddlewaresRegistry | undefined>('middlewares');
+  if (!registry || typeof registry.extend !== 'function' || !registry.get('strapi::body')) {
+    strapi.log.warn('processon: cannot extend strapi::body; saves keep Strapi\'s body limits (1 MB JSON, 56 KB form)');
+    return;
+  }
+  registry.extend('strapi::body', wrapBodyFactory);
+};
