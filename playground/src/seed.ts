@@ -75,18 +75,26 @@ const seedAdmin = async (strapi: Core.Strapi) => {
   });
 };
 
+/**
+ * Points the plugin at the demo's simulator and public URL. Seeded on the first run; on later runs
+ * updated only while the settings are still what the demo itself wrote (so a demo started on other
+ * ports follows, and settings an administrator changed are never overwritten).
+ */
 const seedSettings = async (strapi: Core.Strapi) => {
   const store = strapi.store({ type: 'plugin', name: 'processon', key: 'settings' });
-  const current = await store.get({});
-  if (current) return;
-  await store.set({
-    value: {
-      appkey: process.env.DEMO_APPKEY ?? 'demo-appkey',
-      apiBaseUrl: process.env.DEMO_SIMULATOR_URL ?? 'http://localhost:4010',
-      publicUrl: process.env.DEMO_PUBLIC_URL ?? 'http://localhost:1337',
-      hidebtn: false,
-    },
-  });
+  const marker = strapi.store({ type: 'plugin', name: 'processon', key: 'demo-seeded-settings' });
+  const wanted = {
+    appkey: process.env.DEMO_APPKEY ?? 'demo-appkey',
+    apiBaseUrl: process.env.DEMO_SIMULATOR_URL ?? 'http://localhost:4010',
+    publicUrl: process.env.DEMO_PUBLIC_URL ?? 'http://localhost:1337',
+    hidebtn: false,
+  };
+  const current = (await store.get({})) as Record<string, unknown> | null;
+  const seeded = (await marker.get({})) as Record<string, unknown> | null;
+  const untouched = !!current && !!seeded && JSON.stringify(current) === JSON.stringify(seeded);
+  if (current && !untouched) return;
+  await store.set({ value: wanted });
+  await marker.set({ value: wanted });
 };
 
 const seedArticles = async (strapi: Core.Strapi) => {

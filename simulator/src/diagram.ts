@@ -1,5 +1,5 @@
 /**
- * What the simulator reads inside a def (see shared/reference/def-format.md). Read-only views only:
+ * What the simulator reads inside a def (what is publicly known of def: see server/src/processon/def.ts). Read-only views only:
  * the editor keeps every key it does not edit.
  */
 import type { Category } from '../../server/src/processon/categories';

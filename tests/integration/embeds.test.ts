@@ -97,12 +97,32 @@ describe('public view and export pages', () => {
     expect(res.body.error.message).toBe('type must be "image" or "pdf"');
   });
 
+  it('refuses a repeated or nested query parameter with 400', async () => {
+    const res = await app.http().get(`/api/processon/export/articles/${published.mind}?type[]=pdf`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('type must be given once, as a plain value');
+  });
+
+  it('never serves a diagram field marked private', async () => {
+    const attribute = app.strapi.getModel('api::article.article').attributes.diagram as { private?: boolean };
+    attribute.private = true;
+    try {
+      expect((await app.http().get(`/api/processon/view/articles/${published.mind}`)).status).toBe(404);
+      expect((await app.http().get(`/api/processon/descriptor/articles/${published.mind}`)).status).toBe(404);
+    } finally {
+      delete attribute.private;
+    }
+    expect((await app.http().get(`/api/processon/view/articles/${published.mind}`)).status).toBe(200);
+  });
+
   it('answers one 404 for drafts, unknown documents, unknown types and non-diagram fields', async () => {
     const urls = [
       `/api/processon/view/articles/${published.draft}`,
       '/api/processon/view/articles/doesnotexist0000000000000',
       `/api/processon/view/nothings/${published.mind}`,
       `/api/processon/view/articles/${published.mind}?field=title`,
+      `/api/processon/view/articles/${published.mind}?field=__proto__`,
+      `/api/processon/view/__proto__/${published.mind}`,
     ];
     const bodies = new Set<string>();
     for (const url of urls) {

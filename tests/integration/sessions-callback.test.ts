@@ -62,6 +62,14 @@ describe('edit sessions', () => {
     const noField = await openSession(sessionBody({ field: 'title' }));
     expect(noField.status).toBe(400);
     expect(noField.body.error.message).toContain('has no ProcessOn diagram field at "title"');
+    for (const uid of ['__proto__', 'constructor', 'api::article']) {
+      const res = await openSession(sessionBody({ uid }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('uid must be a content type uid');
+    }
+    const extra = await openSession({ ...sessionBody(), extra: 1 } as ReturnType<typeof sessionBody>);
+    expect(extra.status).toBe(400);
+    expect(extra.body.error.message).toBe('unknown key: extra');
     const chart = await openSession(sessionBody({ chartid: 'abc' }));
     expect(chart.status).toBe(400);
     expect(chart.body.error.message).toContain('chartid must be a UUID');
@@ -116,6 +124,17 @@ describe('callback', () => {
     const state = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${admin.token}`);
     expect(state.body.data.revision.def).toBe(def);
     expect(state.body.data.revision.size).toBe(9.76);
+  });
+
+  it('does not believe an absurd reported size', async () => {
+    const body = sessionBody();
+    const { sessionId, form } = (await openSession(body)).body.data;
+    const url = new URL(form.fields.callbackurl);
+    const def = '{"id":"root","title":"' + 'x'.repeat(2048) + '"}';
+    const res = await app.http().post(url.pathname + url.search).type('form').send({ chartid: body.chartid, def, size: '99999999999999999999999999', valid: 'true' });
+    expect(res.status).toBe(200);
+    const state = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${admin.token}`);
+    expect(state.body.data.revision.size).toBe(Math.round((Buffer.byteLength(def) / 1024) * 100) / 100);
   });
 
   it('stores an identical consecutive save once', async () => {

@@ -51,11 +51,23 @@ describe('settings', () => {
     const paths = (res.body.error.details.errors as { path: string[] }[]).map((e) => e.path[0]).sort();
     expect(paths).toEqual(['apiBaseUrl', 'publicUrl']);
     const messages = (res.body.error.details.errors as { message: string }[]).map((e) => e.message);
-    expect(messages).toContain('ProcessOn base URL must be an absolute http(s) URL without query or fragment');
-    expect(messages).toContain('Public URL must be an absolute http(s) URL without query or fragment');
+    expect(messages).toContain('ProcessOn base URL must be an absolute http(s) URL without query, fragment or credentials');
+    expect(messages).toContain('Public URL must be an absolute http(s) URL without query, fragment or credentials');
     expect((await get(superToken)).body.data.values.appkey).toBe('');
     const unknown = await put(superToken, { color: 'red' });
     expect(unknown.status).toBe(400);
+    // A lone "?" or "#", or credentials, would break the form action and the callback URL.
+    for (const body of [
+      { apiBaseUrl: 'http://localhost:4010?' },
+      { publicUrl: 'http://localhost:1337#' },
+      { apiBaseUrl: 'http://:pw@localhost:4010' },
+      { publicUrl: 'https://user@cms.example.com' },
+      { apiBaseUrl: 'javascript:alert(1)' },
+    ]) {
+      const res = await put(superToken, body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+    }
+    expect((await get(superToken)).body.data.values.apiBaseUrl).toBe('https://api.processon.com');
   });
 
   it('stores valid values and derives the callback URL', async () => {

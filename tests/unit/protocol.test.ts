@@ -123,6 +123,11 @@ describe('callback push parsing', () => {
       value: { size: null, valid: true },
     });
   });
+  it('computes the size itself when the reported one is absurd', () => {
+    expect(parseCallbackPush({ chartid: CHART, def: '{}', size: '1e30', valid: true })).toMatchObject({ ok: true, value: { size: null } });
+    expect(parseCallbackPush({ chartid: CHART, def: '{}', size: '99999999999999999', valid: true })).toMatchObject({ ok: true, value: { size: null } });
+    expect(parseCallbackPush({ chartid: CHART, def: '{}', size: -3, valid: true })).toMatchObject({ ok: true, value: { size: null } });
+  });
   it('refuses what is not a save', () => {
     expect(parseCallbackPush(null)).toMatchObject({ ok: false });
     expect(parseCallbackPush({ def: '{}' })).toEqual({ ok: false, error: 'chartid is missing' });

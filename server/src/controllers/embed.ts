@@ -7,9 +7,12 @@ import type { ResolvedDiagram } from '../services/embeds';
 
 const NOT_FOUND = 'No published ProcessOn diagram at this address';
 
+/** A single query parameter; a repeated or nested one (`type[]=pdf`) is a 400, not ignored. */
 const queryString = (ctx: Context, key: string): string | undefined => {
   const value = ctx.query[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new errors.ValidationError(`${key} must be given once, as a plain value`);
+  return value;
 };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {

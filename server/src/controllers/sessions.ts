@@ -25,7 +25,7 @@ const attributeAt = (strapi: Core.Strapi, uid: string, path: string): { customFi
   let model = strapi.getModel(uid as never) as { attributes: Record<string, Record<string, unknown>> } | undefined;
   const segments = path.split('.');
   for (let i = 0; i < segments.length; i += 1) {
-    if (!model) return null;
+    if (!model || !Object.prototype.hasOwnProperty.call(model.attributes, segments[i])) return null;
     const attribute = model.attributes[segments[i]];
     if (!attribute) return null;
     if (i === segments.length - 1) return attribute as { customField?: string };

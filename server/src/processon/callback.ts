@@ -51,11 +51,13 @@ export const parseValid = (value: unknown): boolean | null => {
   return null;
 };
 
+/** Largest size (KB) taken from ProcessOn as reported (1 GB); anything else is computed from def. */
+export const MAX_REPORTED_SIZE_KB = 1024 * 1024;
+
 export const parseSize = (value: unknown): number | null => {
   const v = single(value);
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : null;
-  if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
-  return null;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,12}(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 && n <= MAX_REPORTED_SIZE_KB ? n : null;
 };
 
 export const parseCallbackPush = (body: unknown): ParseResult<CallbackPush> => {

@@ -1,4 +1,8 @@
-/** Helpers around ProcessOn's `def` (opaque to storage; see shared/reference/def-format.md). */
+/**
+ * Helpers around ProcessOn's `def`. It is opaque to storage: stored and sent back exactly as received.
+ * What is publicly known of its inside: JSON text, sometimes base64 of URI-encoded JSON; mind maps are
+ * the root topic `{id, root, title, children, leftChildren}`, canvas diagrams `{page, theme, elements}`.
+ */
 
 /** Size of a def in KB (UTF-8 bytes / 1024, two decimals), as ProcessOn reports `size`. */
 export const defSizeKB = (def: string): number => Math.round((utf8Length(def) / 1024) * 100) / 100;

@@ -16,6 +16,7 @@ import { getService } from '../utils';
 interface AttributeLike {
   type: string;
   customField?: string;
+  private?: boolean;
 }
 
 interface ContentTypeLike {
@@ -56,8 +57,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async resolve(address: DiagramAddress): Promise<ResolvedDiagram | null> {
       const ct = findContentType(address.contentType);
       if (!ct) return null;
+      if (!Object.prototype.hasOwnProperty.call(ct.attributes, address.field)) return null;
       const attribute = ct.attributes[address.field];
-      if (!attribute || attribute.customField !== FIELD_UID) return null;
+      // A private field never leaves the server through the API: not through the embeds either.
+      if (!attribute || attribute.customField !== FIELD_UID || attribute.private === true) return null;
       const doc = (await strapi.documents(ct.uid as never).findOne({
         documentId: address.documentId,
         status: 'published',

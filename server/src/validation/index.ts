@@ -1,14 +1,17 @@
-import { yup, validateYupSchema } from '@strapi/utils';
+import { errors, yup, validateYupSchema } from '@strapi/utils';
 import { CATEGORIES, TITLE_MAX_LENGTH, isChartId } from '../processon';
 
 const httpUrl = (label: string) =>
   yup
     .string()
-    .test('http-url', `${label} must be an absolute http(s) URL without query or fragment`, (value) => {
+    .test('http-url', `${label} must be an absolute http(s) URL without query, fragment or credentials`, (value) => {
       if (value === undefined || value === '') return true;
+      const text = value.trim();
+      // A lone "?" or "#" leaves url.search/url.hash empty: refuse the characters themselves.
+      if (/[?#\s]/.test(text)) return false;
       try {
-        const url = new URL(value.trim());
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash && !url.username;
+        const url = new URL(text);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && url.hostname !== '';
       } catch {
         return false;
       }
@@ -37,7 +40,10 @@ export const validateSettingsUpdate: (body: unknown) => Promise<unknown> = valid
 
 const sessionSchema = yup
   .object({
-    uid: yup.string().required('uid is required').max(255),
+    uid: yup
+      .string()
+      .required('uid is required')
+      .matches(/^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/, 'uid must be a content type uid like api::article.article'),
     documentId: yup.string().nullable().max(64),
     locale: yup.string().nullable().max(32),
     field: yup
@@ -52,4 +58,18 @@ const sessionSchema = yup
   })
   .noUnknown(true, 'unknown key: ${unknown}');
 
-export const validateCreateSession: (body: unknown) => Promise<unknown> = validateYupSchema(sessionSchema, { strict: false, abortEarly: false });
+const SESSION_KEYS = Object.keys(sessionSchema.fields);
+const validateSession = validateYupSchema(sessionSchema, { strict: false, abortEarly: false });
+
+/** Validates a POST /processon/sessions body; unknown keys are refused, not ignored. */
+export const validateCreateSession = async (body: unknown): Promise<unknown> => {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const unknown = Object.keys(body).filter((key) => !SESSION_KEYS.includes(key));
+    if (unknown.length > 0) {
+      throw new errors.ValidationError(`unknown key: ${unknown.join(', ')}`, {
+        errors: unknown.map((key) => ({ path: [key], message: `unknown key: ${key}`, name: 'ValidationError' })),
+      });
+    }
+  }
+  return validateSession(body);
+};
