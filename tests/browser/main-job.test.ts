@@ -146,6 +146,57 @@ describe('the main job in Chromium', () => {
   });
 });
 
+describe('the editor\'s postMessage channel in Chromium', () => {
+  it('ignores messages from elsewhere, and keeps a save that only reaches Strapi through postMessage', async () => {
+    const { context, page } = await adminPage(stack);
+    // Make the callback URL unreachable: ProcessOn's push will fail, only postMessage is left.
+    await page.goto(`${stack.strapiUrl}/admin/settings/processon`);
+    const publicUrl = page.getByLabel('Public URL of this Strapi');
+    await publicUrl.waitFor();
+    await publicUrl.fill('http://localhost:9');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('ProcessOn settings saved').first().waitFor();
+    try {
+      await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article`);
+      await page.getByText('Expense approval flow').first().click();
+      const field = page.getByTestId('processon-field');
+      await field.getByRole('button', { name: 'Edit' }).click();
+      const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
+      await editor.getByTestId('def-json').waitFor({ timeout: 20_000 });
+      const chartid = (await editor.getByTestId('editor-chartid').textContent())?.trim() ?? '';
+      const sizeBefore = await field.getByTestId('processon-size').getAttribute('data-size');
+
+      // A message from the admin's own origin (not ProcessOn's, not the editor frame) is ignored.
+      await page.evaluate((id) => window.postMessage({ source: 'processon', event: 'save', chartid: id, def: '{"forged":true}', valid: true }, '*'), chartid);
+      await page.waitForTimeout(2_500);
+      assert.equal(await page.getByTestId('processon-save-status').count(), 0);
+      assert.equal(await field.getByTestId('processon-size').getAttribute('data-size'), sizeBefore);
+
+      const def = JSON.stringify({ page: { width: 800, height: 600 }, elements: { a: { id: 'a', name: 'process', title: 'Only via postMessage', props: { x: 0, y: 0, w: 10, h: 10 } } } });
+      await editor.getByTestId('def-json').fill(def);
+      await editor.getByTestId('save').click();
+      // ProcessOn's push fails (nothing listens on the callback URL)…
+      await editor.locator('[data-testid="save-status"][data-state="error"]').waitFor({ timeout: 15_000 });
+      // …but the save reached Strapi through the editor's message, forwarded by the field.
+      await page.getByTestId('processon-save-status').waitFor({ timeout: 5_000 });
+      await shot(page, '10-admin-saved-via-postmessage');
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
+      const sizeAfter = await field.getByTestId('processon-size').getAttribute('data-size');
+      assert.equal(Number(sizeAfter), Math.round((Buffer.byteLength(def) / 1024) * 100) / 100);
+    } finally {
+      // Restore the public URL (in a fresh tab: the entry page has unsaved changes).
+      const restore = await context.newPage();
+      await restore.goto(`${stack.strapiUrl}/admin/settings/processon`);
+      const url = restore.getByLabel('Public URL of this Strapi');
+      await url.waitFor();
+      await url.fill(stack.strapiUrl);
+      await restore.getByRole('button', { name: 'Save' }).click();
+      await restore.getByText('ProcessOn settings saved').first().waitFor();
+      await context.close();
+    }
+  });
+});
+
 describe('Content-Type Builder in Chromium', () => {
   it('shows the article\'s diagram field as the plugin\'s custom field, with its icon', async () => {
     const { context, page } = await adminPage(stack);
