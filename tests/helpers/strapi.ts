@@ -131,3 +131,23 @@ export const grantPublic = async (app: TestApp, actions: string[]) => {
     await app.strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
   }
 };
+
+/**
+ * Grants a default admin role (strapi-editor, strapi-author) locales on articles, as an administrator
+ * does in Settings → Roles: on a fresh database Strapi creates those roles before i18n's default
+ * locale exists, so their Content Manager permissions carry no locale at all (and the Content
+ * Manager itself then refuses them any update of a localized entry).
+ */
+export const grantRoleLocales = async (app: TestApp, code: string, locales: string[] = ['en']): Promise<void> => {
+  const roles = app.strapi.service('admin::role') as unknown as { findOne(where: Record<string, unknown>): Promise<{ id: number }> };
+  const role = await roles.findOne({ code });
+  const permissions = (await app.strapi.db.query('admin::permission').findMany({
+    where: { role: role.id, subject: 'api::article.article' },
+  })) as { id: number; properties: Record<string, unknown> | null }[];
+  for (const permission of permissions) {
+    await app.strapi.db.query('admin::permission').update({
+      where: { id: permission.id },
+      data: { properties: { ...(permission.properties ?? {}), locales } },
+    });
+  }
+};

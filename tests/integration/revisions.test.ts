@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import type { AddressInfo } from 'net';
-import { createAdmin, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
+import { createAdmin, grantRoleLocales, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
 import { valuesAtPath } from '../../server/src/services/revisions';
 
 const ARTICLE = 'api::article.article';
@@ -143,6 +143,7 @@ const userWithRole = async (code: 'strapi-editor' | 'strapi-author'): Promise<Ad
   };
   const role = await roles.findOne({ code });
   if (!role) throw new Error(`no default role ${code}`);
+  await grantRoleLocales(app, code);
   roleUsers += 1;
   const email = `${code}-${roleUsers}-${Date.now()}@test.local`;
   const password = 'Test-password-1234';
@@ -485,7 +486,9 @@ describe('admin revision routes', () => {
 
     const editor = await userWithRole('strapi-editor');
     const author = await userWithRole('strapi-author');
-    const reader = await createAdmin(app, [{ action: 'plugin::content-manager.explorer.read', subject: ARTICLE }]);
+    const reader = await createAdmin(app, [
+      { action: 'plugin::content-manager.explorer.read', subject: ARTICLE, properties: { locales: ['en'] } },
+    ]);
     const stranger = await createAdmin(app, [{ action: 'plugin::processon.settings.read' }]);
 
     const status = async (user: Admin) => ({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import { signToken } from '../../server/src/processon/token';
-import { createAdmin, fixture, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
+import { createAdmin, fixture, grantRoleLocales, setPluginSettings, startStrapi, type TestApp } from '../helpers/strapi';
 
 let app: TestApp;
 let admin: { token: string };
@@ -184,6 +184,15 @@ describe('callback', () => {
     expect(await revisionCount(other)).toBe(0);
   });
 
+  it('answers a body it cannot read with a short text, never Strapi\'s JSON error or a stack', async () => {
+    const { form } = (await openSession()).body.data;
+    const url = new URL(form.fields.callbackurl);
+    const res = await app.http().post(url.pathname + url.search).set('Content-Type', 'application/json').send('{"chartid": "x", "def": ');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toBe('error: the request body could not be read');
+  });
+
   it('answers in Chinese when the request prefers it', async () => {
     const res = await app.http().post('/api/processon/callback').set('Accept-Language', 'zh-CN,zh;q=0.9').send({ chartid: 'x', def: '' });
     expect(res.status).toBe(401);
@@ -308,6 +317,8 @@ describe('who may open the editor (real Editor and Author roles)', () => {
   };
 
   it('lets an Editor edit any article, an Author only their own', async () => {
+    await grantRoleLocales(app, 'strapi-editor');
+    await grantRoleLocales(app, 'strapi-author');
     const editor = await roleUser('strapi-editor');
     const author = await roleUser('strapi-author');
     const otherAuthor = await roleUser('strapi-author');
@@ -331,5 +342,27 @@ describe('who may open the editor (real Editor and Author roles)', () => {
     const doc = await app.strapi.documents('api::article.article').create({ data: { title: 'x' } });
     const res = await openSession(sessionBody({ documentId: doc.documentId }), limited.token);
     expect(res.status).toBe(403);
+  });
+});
+
+describe('who may open the editor: locales (i18n)', () => {
+  it('checks the locale of the entry against the role\'s locales', async () => {
+    const locales = app.strapi.plugin('i18n').service('locales') as unknown as {
+      create(data: { code: string; name: string }): Promise<unknown>;
+    };
+    await locales.create({ code: 'fr', name: 'French (fr)' });
+    const doc = await app.strapi.documents('api::article.article').create({ data: { title: 'In English' }, locale: 'en' });
+    const frenchOnly = await createAdmin(app, [
+      { action: 'plugin::content-manager.explorer.read', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['en', 'fr'] } },
+      { action: 'plugin::content-manager.explorer.update', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['fr'] } },
+      { action: 'plugin::content-manager.explorer.create', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['fr'] } },
+    ]);
+    // The English version exists: updating it needs the "en" locale.
+    expect((await openSession(sessionBody({ documentId: doc.documentId, locale: 'en' }), frenchOnly.token)).status).toBe(403);
+    // The French version does not exist yet: the Content Manager would create it, which "fr" allows.
+    expect((await openSession(sessionBody({ documentId: doc.documentId, locale: 'fr' }), frenchOnly.token)).status).toBe(201);
+    // A new entry in English is not theirs to create.
+    expect((await openSession(sessionBody({ locale: 'en' }), frenchOnly.token)).status).toBe(403);
+    expect((await openSession(sessionBody({ locale: 'fr' }), frenchOnly.token)).status).toBe(201);
   });
 });

@@ -69,6 +69,12 @@ const validateRevision = validateYupSchema(revisionSchema, { strict: false, abor
 const queryValue = (value: unknown): unknown => (Array.isArray(value) ? value.join(',') : value);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /** The i18n default locale, when i18n is there (it is part of Strapi 5, but may be disabled). */
+  const defaultLocale = async (): Promise<string | null> => {
+    const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
+    return locales ? locales.getDefaultLocale() : null;
+  };
+
   /**
    * Only users whom the Content Manager lets `action` the content type owning the chartid (found
    * through its edit sessions) get through: 404 for a chartid no session ever named, 403 otherwise.
@@ -90,7 +96,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (checker.cannot[action]()) throw refused();
       if (!checker.requiresEntity[action]()) continue;
       if (!owner.documentId) {
-        if (!owner.sessionUserIds.includes(state.user?.id ?? -1)) throw refused();
+        // No saved entry yet: a rule that only restricts locales can be checked on the locale alone;
+        // any other condition (e.g. "is creator") leaves the diagram to the users who opened it.
+        const locale = owner.locale ?? (await defaultLocale());
+        if (checker.cannot[action](locale ? { locale } : null) && !owner.sessionUserIds.includes(state.user?.id ?? -1)) {
+          throw refused();
+        }
         continue;
       }
       const { filters } = await checker.sanitizedQuery[action]({});

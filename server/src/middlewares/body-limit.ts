@@ -132,6 +132,14 @@ export const answerTooLarge = (ctx: Context, channel: SaveChannel, limit: number
   ctx.body = tooLargeMessage(limit, ctx.acceptsLanguages('en', 'zh') === 'zh' ? 'zh' : 'en');
 };
 
+/** A callback body the parser cannot read (malformed JSON, broken multipart): a short 400 text. */
+const answerUnreadable = (ctx: Context): void => {
+  ctx.status = 400;
+  ctx.type = 'text/plain; charset=utf-8';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = ctx.acceptsLanguages('en', 'zh') === 'zh' ? '错误：无法读取请求内容' : 'error: the request body could not be read';
+};
+
 /** Whether a def is over `maxDefSize` UTF-8 bytes (cheap bounds first: a UTF-16 unit is 1–3 bytes). */
 export const defTooLarge = (def: string, maxDefSize: number): boolean => {
   if (def.length > maxDefSize) return true;
@@ -198,9 +206,11 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
           return next();
         });
       } catch (error) {
-        // Only the parser's own "too large" errors: whatever the route throws passes through.
-        if (parsed || !isTooLargeError(error)) throw error;
-        return answerTooLarge(ctx, channel, maxDefSize);
+        // Only the parser's own errors: whatever the route throws passes through.
+        if (parsed) throw error;
+        if (isTooLargeError(error)) return answerTooLarge(ctx, channel, maxDefSize);
+        if (channel === 'callback') return answerUnreadable(ctx);
+        throw error;
       }
     };
   };
