@@ -208,6 +208,25 @@ describe('Content-Type Builder in Chromium', () => {
   });
 });
 
+describe('RBAC in Chromium', () => {
+  it('shows the plugin\'s settings actions in Settings → Roles', async () => {
+    const { context, page } = await adminPage(stack);
+    await page.goto(`${stack.strapiUrl}/admin/settings/roles`);
+    await page.getByText('Editor', { exact: true }).first().click();
+    await page.getByRole('tab', { name: 'Plugins' }).click();
+    const accordion = page.getByRole('button', { name: /Processon|ProcessOn/ }).first();
+    await accordion.waitFor({ timeout: 20_000 });
+    await accordion.click();
+    // The expanded section lists the plugin's two actions.
+    const section = page.getByRole('region').filter({ has: page.getByRole('checkbox', { name: /Select Read settings permission|Read/ }) }).last();
+    await section.getByRole('checkbox', { name: /Read/ }).first().waitFor();
+    await section.getByRole('checkbox', { name: /Update/ }).first().waitFor();
+    await page.mouse.wheel(0, 400);
+    await shot(page, '11-roles-plugin-actions');
+    await context.close();
+  });
+});
+
 describe('Settings → ProcessOn in Chromium', () => {
   it('shows the settings, saves a change that survives a reload and reaches the editor form', async () => {
     const { context, page } = await adminPage(stack);
