@@ -21,7 +21,12 @@ const createArticle = async (key: string, category: string, file: string, title:
 beforeAll(async () => {
   app = await startStrapi();
   await setPluginSettings(app, { appkey: 'embed-appkey', apiBaseUrl: 'http://localhost:4999', publicUrl: 'http://localhost:1337', hidebtn: false });
-  await grantPublic(app, ['plugin::processon.embed.view', 'plugin::processon.embed.export', 'plugin::processon.embed.descriptor']);
+  await grantPublic(app, [
+    'plugin::processon.embed.view',
+    'plugin::processon.embed.export',
+    'plugin::processon.embed.descriptor',
+    'api::article.article.find',
+  ]);
   await createArticle('mind', 'mind', 'mind-go-memory-allocator.def.json', 'Go 内存分配器', 'published');
   await createArticle('flow', 'flow', 'flow-approval.def.json', XSS, 'published');
   await createArticle('draft', 'mind', 'mind-go-memory-allocator.def.json', 'Draft', 'draft');
@@ -131,6 +136,23 @@ describe('public view and export pages', () => {
       bodies.add(JSON.stringify(res.body.error));
     }
     expect(bodies.size).toBe(1);
+  });
+
+  it('answers the same 404 when the role may not find the owning content type', async () => {
+    const role = (await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as { id: number };
+    const unknown = await app.http().get('/api/processon/view/articles/doesnotexist0000000000000');
+    await app.strapi.db.query('plugin::users-permissions.permission').deleteMany({
+      where: { action: 'api::article.article.find', role: role.id },
+    });
+    try {
+      const res = await app.http().get(`/api/processon/view/articles/${published.mind}`);
+      expect(res.status).toBe(404);
+      expect(res.body.error).toEqual(unknown.body.error);
+      expect((await app.http().get(`/api/processon/descriptor/articles/${published.mind}`)).status).toBe(404);
+    } finally {
+      await grantPublic(app, ['api::article.article.find']);
+    }
+    expect((await app.http().get(`/api/processon/view/articles/${published.mind}`)).status).toBe(200);
   });
 
   it('is governed by Users & Permissions: no grant, no page', async () => {

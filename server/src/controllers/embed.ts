@@ -15,14 +15,37 @@ const queryString = (ctx: Context, key: string): string | undefined => {
   return value;
 };
 
+interface AuthService {
+  verify(auth: unknown, config: { scope: string[] }): Promise<void>;
+}
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
+  /**
+   * Besides the embed action itself (checked by Strapi before the controller), the caller's role,
+   * API token or user must be allowed to `find` the owning content type: the same check Strapi
+   * makes for GET /api/<plural>, through the caller's own auth strategy.
+   */
+  const mayRead = (ctx: Context) => async (uid: string): Promise<boolean> => {
+    const auth = (ctx.state as { auth?: unknown }).auth;
+    if (!auth) return false;
+    try {
+      await strapi.get<AuthService>('auth').verify(auth, { scope: [`${uid}.find`] });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const resolve = async (ctx: Context): Promise<ResolvedDiagram> => {
-    const diagram = await getService(strapi, 'embeds').resolve({
-      contentType: String(ctx.params.contentType ?? ''),
-      documentId: String(ctx.params.documentId ?? ''),
-      field: queryString(ctx, 'field') ?? 'diagram',
-      locale: queryString(ctx, 'locale'),
-    });
+    const diagram = await getService(strapi, 'embeds').resolve(
+      {
+        contentType: String(ctx.params.contentType ?? ''),
+        documentId: String(ctx.params.documentId ?? ''),
+        field: queryString(ctx, 'field') ?? 'diagram',
+        locale: queryString(ctx, 'locale'),
+      },
+      mayRead(ctx)
+    );
     if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
     return diagram;
   };

@@ -26,6 +26,9 @@ interface ContentTypeLike {
   attributes: Record<string, AttributeLike>;
 }
 
+/** Decides whether the caller may read a content type (its `find` action). */
+export type MayRead = (uid: string) => Promise<boolean>;
+
 export interface DiagramAddress {
   /** uid (api::article.article) or REST plural name (articles). */
   contentType: string;
@@ -53,10 +56,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     contentTypes().find((ct) => ct.uid === name || ct.info.pluralName === name) ?? null;
 
   return {
-    /** The published diagram at an address, or null (one answer for every "not there"). */
-    async resolve(address: DiagramAddress): Promise<ResolvedDiagram | null> {
+    /**
+     * The published diagram at an address, or null (one answer for every "not there", including a
+     * content type the caller may not read: no oracle).
+     */
+    async resolve(address: DiagramAddress, mayRead: MayRead): Promise<ResolvedDiagram | null> {
       const ct = findContentType(address.contentType);
-      if (!ct) return null;
+      if (!ct || !(await mayRead(ct.uid))) return null;
       if (!Object.prototype.hasOwnProperty.call(ct.attributes, address.field)) return null;
       const attribute = ct.attributes[address.field];
       // A private field never leaves the server through the API: not through the embeds either.
