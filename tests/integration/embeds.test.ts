@@ -96,6 +96,54 @@ describe('public view and export pages', () => {
     expect(exp.body.data.fields.type).toBe('pdf');
   });
 
+  it('is cacheable: ETag, Cache-Control, Vary; a conditional request answers 304 without reading the def', async () => {
+    const url = `/api/processon/view/articles/${published.mind}`;
+    const first = await app.http().get(url);
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{32}"$/);
+    expect(first.headers['cache-control']).toBe('public, max-age=60');
+    expect(first.headers.vary).toContain('Authorization');
+    const embeds = app.strapi.plugin('processon').service('embeds') as { load: (...args: unknown[]) => unknown };
+    const load = jest.spyOn(embeds, 'load');
+    try {
+      const again = await app.http().get(url).set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      expect(again.headers.etag).toBe(etag);
+      expect(load).not.toHaveBeenCalled();
+      // Export and descriptor have ETags of their own.
+      const exp = await app.http().get(`/api/processon/export/articles/${published.mind}?type=pdf`).set('If-None-Match', etag);
+      expect(exp.status).toBe(200);
+      expect(load).toHaveBeenCalledTimes(1);
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  it('changes the ETag when the published document or the settings change', async () => {
+    const url = `/api/processon/descriptor/articles/${published.mind}`;
+    const before = (await app.http().get(url)).headers.etag as string;
+    const articles = app.strapi.documents('api::article.article');
+    await articles.update({ documentId: published.mind, data: { title: 'mind, edited' } as never });
+    expect((await app.http().get(url).set('If-None-Match', before)).status).toBe(304);
+    await articles.publish({ documentId: published.mind });
+    const republished = await app.http().get(url).set('If-None-Match', before);
+    expect(republished.status).toBe(200);
+    const after = republished.headers.etag as string;
+    expect(after).not.toBe(before);
+    await setPluginSettings(app, { appkey: 'embed-appkey-2', apiBaseUrl: 'http://localhost:4999', publicUrl: 'http://localhost:1337', hidebtn: false });
+    await new Promise((r) => setTimeout(r, 3100)); // the per-instance settings cache lives 3 s
+    try {
+      const changed = await app.http().get(url).set('If-None-Match', after);
+      expect(changed.status).toBe(200);
+      expect(changed.body.data.fields.appkey).toBe('embed-appkey-2');
+    } finally {
+      await setPluginSettings(app, { appkey: 'embed-appkey', apiBaseUrl: 'http://localhost:4999', publicUrl: 'http://localhost:1337', hidebtn: false });
+      await new Promise((r) => setTimeout(r, 3100));
+    }
+  });
+
   it('refuses a bad export type with 400', async () => {
     const res = await app.http().get(`/api/processon/export/articles/${published.mind}?type=svg`);
     expect(res.status).toBe(400);

@@ -19,6 +19,8 @@ export interface PluginConfig {
   maxDefSize?: number;
   /** Revisions kept per chartid (older ones are pruned); default 50. */
   revisionsKept?: number;
+  /** max-age in seconds of the public embed answers; default 60. */
+  cacheMaxAge?: number;
 }
 
 const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
@@ -31,11 +33,13 @@ const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
   'frameAncestors',
   'maxDefSize',
   'revisionsKept',
+  'cacheMaxAge',
 ];
 
 export const DEFAULT_SESSION_TTL = 12 * 60 * 60;
 export const DEFAULT_MAX_DEF_SIZE = 20 * 1024 * 1024;
 export const DEFAULT_REVISIONS_KEPT = 50;
+export const DEFAULT_CACHE_MAX_AGE = 60;
 
 export default {
   default: {},
@@ -63,6 +67,10 @@ export default {
       if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
         throw new Error(`processon: config "${key}" must be a positive integer`);
       }
+    }
+    const age = config.cacheMaxAge;
+    if (age !== undefined && (typeof age !== 'number' || !Number.isInteger(age) || age < 0)) {
+      throw new Error('processon: config "cacheMaxAge" must be an integer number of seconds >= 0');
     }
     const fa = config.frameAncestors;
     if (fa !== undefined && (!Array.isArray(fa) || fa.some((v) => typeof v !== 'string'))) {

@@ -36,8 +36,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const resolve = async (ctx: Context): Promise<ResolvedDiagram> => {
-    const diagram = await getService(strapi, 'embeds').resolve(
+  /**
+   * Finds the diagram, answers 304 to a matching If-None-Match without reading the def, else loads
+   * it. Sets the caching headers of every 200/304 answer.
+   */
+  const resolve = async (ctx: Context, what: string): Promise<ResolvedDiagram | null> => {
+    const embeds = getService(strapi, 'embeds');
+    const located = await embeds.locate(
       {
         contentType: String(ctx.params.contentType ?? ''),
         documentId: String(ctx.params.documentId ?? ''),
@@ -46,7 +51,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       },
       mayRead(ctx)
     );
+    if (!located) throw new errors.NotFoundError(NOT_FOUND);
+    const etag = await embeds.etag(located, what);
+    const cacheHeaders = {
+      ETag: etag,
+      'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}`,
+      // The answer depends on who asks (their permissions) and on the encoding.
+      Vary: 'Authorization, Accept-Encoding',
+    };
+    const ifNoneMatch = ctx.get('If-None-Match');
+    const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))) {
+      ctx.set(cacheHeaders);
+      ctx.status = 304;
+      return null;
+    }
+    const diagram = await embeds.load(located);
     if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
+    ctx.set(cacheHeaders);
     return diagram;
   };
 
@@ -66,13 +88,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async view(ctx: Context) {
-      const diagram = await resolve(ctx);
+      const diagram = await resolve(ctx, 'view');
+      if (!diagram) return;
       sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title);
     },
 
     async export(ctx: Context) {
       const type = exportType(ctx);
-      const diagram = await resolve(ctx);
+      const diagram = await resolve(ctx, `export:${type}`);
+      if (!diagram) return;
       sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
     },
 
@@ -81,10 +105,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const kind = queryString(ctx, 'kind') ?? 'view';
       if (kind !== 'view' && kind !== 'export') throw new errors.ValidationError('kind must be "view" or "export"');
       const type = kind === 'export' ? exportType(ctx) : undefined;
-      const diagram = await resolve(ctx);
+      const diagram = await resolve(ctx, `descriptor:${kind}:${type ?? ''}`);
+      if (!diagram) return;
       const embeds = getService(strapi, 'embeds');
       const form = type ? await embeds.exportForm(diagram, type) : await embeds.viewForm(diagram);
-      ctx.set('Cache-Control', 'no-store');
       ctx.body = { data: { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields } };
     },
   };

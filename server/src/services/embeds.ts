@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import {
   FIELD_UID,
@@ -37,11 +37,16 @@ export interface DiagramAddress {
   locale?: string;
 }
 
-export interface ResolvedDiagram {
+export interface LocatedDiagram {
   uid: string;
   documentId: string;
   field: string;
   locale: string | null;
+  /** What changes when the published document changes (updatedAt, publishedAt). */
+  version: string;
+}
+
+export interface ResolvedDiagram extends LocatedDiagram {
   value: DiagramValue;
 }
 
@@ -57,10 +62,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * The published diagram at an address, or null (one answer for every "not there", including a
-     * content type the caller may not read: no oracle).
+     * Where the published diagram at an address is, reading only the document's version (not the
+     * def), or null: one answer for every "not there", including a content type the caller may not
+     * read and a private field (no oracle).
      */
-    async resolve(address: DiagramAddress, mayRead: MayRead): Promise<ResolvedDiagram | null> {
+    async locate(address: DiagramAddress, mayRead: MayRead): Promise<LocatedDiagram | null> {
       const ct = findContentType(address.contentType);
       if (!ct || !(await mayRead(ct.uid))) return null;
       if (!Object.prototype.hasOwnProperty.call(ct.attributes, address.field)) return null;
@@ -71,18 +77,56 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         documentId: address.documentId,
         status: 'published',
         ...(address.locale ? { locale: address.locale } : {}),
-        fields: [address.field],
+        fields: ['updatedAt', 'publishedAt'],
       } as never)) as Record<string, unknown> | null;
       if (!doc) return null;
-      const value = doc[address.field];
-      if (!isDiagramValue(value) || value.def === '') return null;
       return {
         uid: ct.uid,
         documentId: address.documentId,
         field: address.field,
         locale: typeof doc.locale === 'string' ? doc.locale : null,
-        value,
+        version: `${String(doc.updatedAt)}|${String(doc.publishedAt)}`,
       };
+    },
+
+    /** The diagram itself (reads the def), or null when the field is empty. */
+    async load(located: LocatedDiagram): Promise<ResolvedDiagram | null> {
+      const doc = (await strapi.documents(located.uid as never).findOne({
+        documentId: located.documentId,
+        status: 'published',
+        ...(located.locale ? { locale: located.locale } : {}),
+        fields: [located.field],
+      } as never)) as Record<string, unknown> | null;
+      const value = doc?.[located.field];
+      if (!isDiagramValue(value) || value.def === '') return null;
+      return { ...located, value };
+    },
+
+    /**
+     * A weak ETag (the page's CSP nonce differs per answer) from everything that determines an answer: the document version, locale, field,
+     * what is asked (view/export/descriptor, type), and the settings that go into the form or headers.
+     */
+    async etag(located: LocatedDiagram, what: string): Promise<string> {
+      const settings = getService(strapi, 'settings');
+      const { values } = await settings.cached();
+      const hash = createHash('sha256')
+        .update(
+          JSON.stringify([
+            located.uid,
+            located.documentId,
+            located.locale,
+            located.field,
+            located.version,
+            what,
+            values.appkey,
+            values.apiBaseUrl,
+            settings.frameAncestors(),
+            settings.cacheMaxAge(),
+          ])
+        )
+        .digest('base64url')
+        .slice(0, 32);
+      return `W/"${hash}"`;
     },
 
     async viewForm(diagram: ResolvedDiagram): Promise<FormDescriptor<'view'>> {
@@ -132,7 +176,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         headers: {
           'Content-Security-Policy': csp,
           'Referrer-Policy': 'no-referrer',
-          'Cache-Control': 'no-store',
           'X-Content-Type-Options': 'nosniff',
         },
       };

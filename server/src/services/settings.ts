@@ -10,7 +10,7 @@ import {
   type SettingsResponse,
   type StatusResponse,
 } from '../processon';
-import { DEFAULT_MAX_DEF_SIZE, DEFAULT_REVISIONS_KEPT, DEFAULT_SESSION_TTL, type PluginConfig } from '../config';
+import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_DEF_SIZE, DEFAULT_REVISIONS_KEPT, DEFAULT_SESSION_TTL, type PluginConfig } from '../config';
 import { PLUGIN_ID } from '../utils';
 
 export const CALLBACK_PATH = '/api/processon/callback';
@@ -155,6 +155,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     revisionsKept(): number {
       const env = Number(process.env.PROCESSON_REVISIONS_KEPT);
       return pluginConfig().revisionsKept ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_REVISIONS_KEPT);
+    },
+
+    /** max-age (seconds) of the public embed answers: config, env PROCESSON_CACHE_MAX_AGE, else 60. */
+    cacheMaxAge(): number {
+      const env = Number(process.env.PROCESSON_CACHE_MAX_AGE);
+      return pluginConfig().cacheMaxAge ?? (Number.isInteger(env) && env >= 0 ? env : DEFAULT_CACHE_MAX_AGE);
     },
 
     /** Origins allowed to frame the public pages: config, else what strapi::cors allows. */
