@@ -38,6 +38,7 @@ export const PUBLIC_ACTIONS = [
   'plugin::processon.embed.view',
   'plugin::processon.embed.export',
   'plugin::processon.embed.descriptor',
+  'plugin::processon.embed.oembed',
 ];
 
 export const grantPublic = async (strapi: Core.Strapi, actions: string[]) => {

@@ -25,6 +25,7 @@ beforeAll(async () => {
     'plugin::processon.embed.view',
     'plugin::processon.embed.export',
     'plugin::processon.embed.descriptor',
+    'plugin::processon.embed.oembed',
     'api::article.article.find',
   ]);
   await createArticle('mind', 'mind', 'mind-go-memory-allocator.def.json', 'Go 内存分配器', 'published');
@@ -142,6 +143,32 @@ describe('public view and export pages', () => {
       await setPluginSettings(app, { appkey: 'embed-appkey', apiBaseUrl: 'http://localhost:4999', publicUrl: 'http://localhost:1337', hidebtn: false });
       await new Promise((r) => setTimeout(r, 3100));
     }
+  });
+
+  it('answers oEmbed (rich, iframe html) for a view URL, and the view page links to it', async () => {
+    const viewUrl = `http://localhost:1337/api/processon/view/articles/${published.flow}?field=diagram`;
+    const res = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(viewUrl)}&maxwidth=400`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'ProcessOn', title: XSS, width: 400, height: 480 });
+    expect(res.body.html).toBe(
+      `<iframe src="${viewUrl}" width="400" height="480" title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" style="border:0" loading="lazy"></iframe>`
+    );
+    const page = await app.http().get(`/api/processon/view/articles/${published.flow}?field=diagram`);
+    const link = /<link rel="alternate" type="application\/json\+oembed" href="([^"]+)" title="([^"]+)">/.exec(page.text);
+    expect(link?.[1]).toBe(`http://localhost:1337/api/processon/oembed?url=${encodeURIComponent(viewUrl)}`);
+    expect(link?.[2]).toBe('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('refuses bad oEmbed requests', async () => {
+    const view = `http://localhost:1337/api/processon/view/articles/${published.mind}`;
+    expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(view)}&format=xml`)).status).toBe(501);
+    const other = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent('http://localhost:1337/api/articles')}`);
+    expect(other.status).toBe(400);
+    expect(other.body.error.message).toContain('url must be a view URL of this plugin');
+    expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent('javascript:alert(1)')}`)).status).toBe(400);
+    expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(view)}&maxwidth=-1`)).status).toBe(400);
+    const draft = `http://localhost:1337/api/processon/view/articles/${published.draft}`;
+    expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(draft)}`)).status).toBe(404);
   });
 
   it('refuses a bad export type with 400', async () => {

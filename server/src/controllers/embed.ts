@@ -1,11 +1,44 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { isExportType, type ExportType, type FormDescriptor } from '../processon';
+import { escapeHtml, isExportType, type ExportType, type FormDescriptor } from '../processon';
 import { getService } from '../utils';
-import type { ResolvedDiagram } from '../services/embeds';
+import type { DiagramAddress, ResolvedDiagram } from '../services/embeds';
 
 const NOT_FOUND = 'No published ProcessOn diagram at this address';
+
+export const OEMBED_PATH = '/api/processon/oembed';
+const OEMBED_WIDTH = 800;
+const OEMBED_HEIGHT = 480;
+
+/** Reads a view URL of this plugin (absolute or path): what to embed, or null. */
+export const parseViewUrl = (
+  url: string | undefined,
+  restPrefix: string
+): { contentType: string; documentId: string; field?: string; locale?: string; path: string; search: string } | null => {
+  if (!url) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'http://placeholder.invalid');
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  const prefix = restPrefix.replace(/\/+$/, '');
+  const match = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/processon/view/([^/]+)/([^/]+)$`).exec(parsed.pathname);
+  if (!match) return null;
+  const field = parsed.searchParams.get('field') ?? undefined;
+  const locale = parsed.searchParams.get('locale') ?? undefined;
+  const search = new URLSearchParams({ ...(field ? { field } : {}), ...(locale ? { locale } : {}) }).toString();
+  return {
+    contentType: decodeURIComponent(match[1]),
+    documentId: decodeURIComponent(match[2]),
+    field,
+    locale,
+    path: parsed.pathname,
+    search: search ? `?${search}` : '',
+  };
+};
 
 /** A single query parameter; a repeated or nested one (`type[]=pdf`) is a 400, not ignored. */
 const queryString = (ctx: Context, key: string): string | undefined => {
@@ -40,17 +73,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Finds the diagram, answers 304 to a matching If-None-Match without reading the def, else loads
    * it. Sets the caching headers of every 200/304 answer.
    */
-  const resolve = async (ctx: Context, what: string): Promise<ResolvedDiagram | null> => {
+  const addressOf = (ctx: Context): DiagramAddress => ({
+    contentType: String(ctx.params.contentType ?? ''),
+    documentId: String(ctx.params.documentId ?? ''),
+    field: queryString(ctx, 'field') ?? 'diagram',
+    locale: queryString(ctx, 'locale'),
+  });
+
+  const resolve = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<ResolvedDiagram | null> => {
     const embeds = getService(strapi, 'embeds');
-    const located = await embeds.locate(
-      {
-        contentType: String(ctx.params.contentType ?? ''),
-        documentId: String(ctx.params.documentId ?? ''),
-        field: queryString(ctx, 'field') ?? 'diagram',
-        locale: queryString(ctx, 'locale'),
-      },
-      mayRead(ctx)
-    );
+    const located = await embeds.locate(address, mayRead(ctx));
     if (!located) throw new errors.NotFoundError(NOT_FOUND);
     const etag = await embeds.etag(located, what);
     const cacheHeaders = {
@@ -78,8 +110,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return type;
   };
 
-  const sendPage = (ctx: Context, form: FormDescriptor, title: string) => {
-    const { html, headers } = getService(strapi, 'embeds').page(form, title);
+  /** Public base of absolute links: the configured public URL, else the request's own origin. */
+  const publicBase = async (ctx: Context): Promise<string> => {
+    const { values } = await getService(strapi, 'settings').cached();
+    return values.publicUrl || ctx.origin;
+  };
+
+  const sendPage = (ctx: Context, form: FormDescriptor, title: string, oembedUrl?: string) => {
+    const { html, headers } = getService(strapi, 'embeds').page(form, title, oembedUrl);
     ctx.remove('X-Frame-Options');
     ctx.set(headers);
     ctx.type = 'text/html; charset=utf-8';
@@ -90,7 +128,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async view(ctx: Context) {
       const diagram = await resolve(ctx, 'view');
       if (!diagram) return;
-      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title);
+      const base = await publicBase(ctx);
+      const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(base + ctx.originalUrl)}`;
+      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title, oembedUrl);
     },
 
     async export(ctx: Context) {
@@ -110,6 +150,49 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const embeds = getService(strapi, 'embeds');
       const form = type ? await embeds.exportForm(diagram, type) : await embeds.viewForm(diagram);
       ctx.body = { data: { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields } };
+    },
+
+    /**
+     * GET /api/processon/oembed?url=<view URL>[&maxwidth=&maxheight=&format=json]: oEmbed (type
+     * rich) for a view URL of this plugin, with the same permissions as the view itself.
+     */
+    async oembed(ctx: Context) {
+      const format = queryString(ctx, 'format') ?? 'json';
+      if (format !== 'json') {
+        ctx.status = 501;
+        ctx.body = { error: { status: 501, name: 'NotImplemented', message: 'Only the json format is available' } };
+        return;
+      }
+      const target = parseViewUrl(queryString(ctx, 'url'), strapi.config.get<string>('api.rest.prefix', '/api'));
+      if (!target) throw new errors.ValidationError('url must be a view URL of this plugin: …/processon/view/<type>/<documentId>');
+      const dimension = (key: string, fallback: number): number => {
+        const raw = queryString(ctx, key);
+        if (raw === undefined) return fallback;
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < 1) throw new errors.ValidationError(`${key} must be a positive integer`);
+        return Math.min(n, fallback);
+      };
+      const width = dimension('maxwidth', OEMBED_WIDTH);
+      const height = dimension('maxheight', OEMBED_HEIGHT);
+      const diagram = await resolve(ctx, `oembed:${width}x${height}`, {
+        contentType: target.contentType,
+        documentId: target.documentId,
+        field: target.field ?? 'diagram',
+        locale: target.locale,
+      });
+      if (!diagram) return;
+      const base = await publicBase(ctx);
+      const src = `${base}${target.path}${target.search}`;
+      ctx.body = {
+        version: '1.0',
+        type: 'rich',
+        provider_name: 'ProcessOn',
+        provider_url: 'https://www.processon.com',
+        title: diagram.value.title,
+        width,
+        height,
+        html: `<iframe src="${escapeHtml(src)}" width="${width}" height="${height}" title="${escapeHtml(diagram.value.title)}" style="border:0" loading="lazy"></iframe>`,
+      };
     },
   };
 };

@@ -25,6 +25,12 @@ export default {
     },
     {
       method: 'GET',
+      path: '/oembed',
+      handler: 'embed.oembed',
+      config: { policies: [] },
+    },
+    {
+      method: 'GET',
       path: '/descriptor/:contentType/:documentId',
       handler: 'embed.descriptor',
       config: { policies: [] },

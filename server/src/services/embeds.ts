@@ -4,6 +4,7 @@ import {
   FIELD_UID,
   buildExportForm,
   buildViewForm,
+  escapeHtml,
   httpOrigin,
   isDiagramValue,
   renderAutoSubmitPage,
@@ -154,7 +155,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The HTML page that posts a form to ProcessOn, and the headers that must go with it. */
-    page(form: FormDescriptor, title: string): { html: string; headers: Record<string, string> } {
+    page(form: FormDescriptor, title: string, oembedUrl?: string): { html: string; headers: Record<string, string> } {
       const nonce = randomBytes(16).toString('base64');
       const ancestors = getService(strapi, 'settings').frameAncestors();
       const formOrigin = httpOrigin(form.action) ?? "'none'";
@@ -170,6 +171,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         title,
         nonce,
         submitLabel: form.endpoint === 'export' ? 'Download' : 'Open the diagram',
+        headExtra: oembedUrl
+          ? `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembedUrl)}" title="${escapeHtml(title)}">`
+          : undefined,
       });
       return {
         html,
