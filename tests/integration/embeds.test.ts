@@ -171,6 +171,37 @@ describe('public view and export pages', () => {
     expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(draft)}`)).status).toBe(404);
   });
 
+  it('reaches diagrams in a component, a repeatable component and a dynamic zone by field path', async () => {
+    const value = (title: string, file: string, category: string) => ({
+      chartid: randomUUID(), category, title, def: fixture(file), size: 10, valid: true, updatedAt: new Date().toISOString(),
+    });
+    const hero = value('hero', 'mind-go-memory-allocator.def.json', 'mind');
+    const second = value('second section', 'flow-approval.def.json', 'flow');
+    const inZone = value('in zone', 'mind-go-memory-allocator.def.json', 'mind');
+    const doc = await app.strapi.documents('api::article.article').create({
+      data: {
+        title: 'nested',
+        hero: { caption: 'top', diagram: hero },
+        sections: [{ caption: 'one', diagram: null }, { caption: 'two', diagram: second }],
+        blocks: [
+          { __component: 'content.text-block', text: 'hello' },
+          { __component: 'content.diagram-block', caption: 'zone', diagram: inZone },
+        ],
+      } as never,
+      status: 'published',
+    });
+    const descriptor = (field: string) => app.http().get(`/api/processon/descriptor/articles/${doc.documentId}?field=${field}`);
+    expect((await descriptor('hero.diagram')).body.data.fields.title).toBe('hero');
+    expect((await descriptor('sections.1.diagram')).body.data.fields).toMatchObject({ title: 'second section', category: 'flow', def: fixture('flow-approval.def.json') });
+    expect((await descriptor('blocks.1.diagram')).body.data.fields.title).toBe('in zone');
+    const view = await app.http().get(`/api/processon/view/articles/${doc.documentId}?field=sections.1.diagram`);
+    expect(view.status).toBe(200);
+    for (const field of ['sections.0.diagram', 'sections.5.diagram', 'blocks.0.diagram', 'blocks.0.text', 'hero.caption', 'hero', 'sections.diagram', 'hero.0.diagram']) {
+      const res = await descriptor(field);
+      expect({ field, status: res.status }).toEqual({ field, status: 404 });
+    }
+  });
+
   it('refuses a bad export type with 400', async () => {
     const res = await app.http().get(`/api/processon/export/articles/${published.mind}?type=svg`);
     expect(res.status).toBe(400);

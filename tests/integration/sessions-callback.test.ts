@@ -70,6 +70,12 @@ describe('edit sessions', () => {
     const extra = await openSession({ ...sessionBody(), extra: 1 } as ReturnType<typeof sessionBody>);
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toBe('unknown key: extra');
+    for (const field of ['hero.diagram', 'sections.3.diagram', 'blocks.0.diagram']) {
+      expect({ field, status: (await openSession(sessionBody({ field }))).status }).toEqual({ field, status: 201 });
+    }
+    for (const field of ['hero.caption', 'sections.diagram', 'blocks.diagram', 'hero.0.diagram']) {
+      expect({ field, status: (await openSession(sessionBody({ field }))).status }).toEqual({ field, status: 400 });
+    }
     const chart = await openSession(sessionBody({ chartid: 'abc' }));
     expect(chart.status).toBe(400);
     expect(chart.body.error.message).toContain('chartid must be a UUID');

@@ -5,6 +5,7 @@ import { FIELD_UID, parseCallbackPush, type CreateSessionBody, type SessionState
 import type { EditSessionRow } from '../services/sessions';
 import { refuseOversizedDef } from '../middlewares/body-limit';
 import { getService } from '../utils';
+import { permissionField, walkFieldPath } from '../utils/field-path';
 import { validateCreateSession } from '../validation';
 
 interface AdminState {
@@ -20,44 +21,20 @@ interface PermissionCheckerFactory {
   create(args: { userAbility: unknown; model: string }): PermissionChecker;
 }
 
-/** Walks a field path ("diagram", "blocks.0.diagram") through a model to the attribute at its end. */
-const attributeAt = (strapi: Core.Strapi, uid: string, path: string): { customField?: string } | null => {
-  let model = strapi.getModel(uid as never) as { attributes: Record<string, Record<string, unknown>> } | undefined;
-  const segments = path.split('.');
-  for (let i = 0; i < segments.length; i += 1) {
-    if (!model || !Object.prototype.hasOwnProperty.call(model.attributes, segments[i])) return null;
-    const attribute = model.attributes[segments[i]];
-    if (!attribute) return null;
-    if (i === segments.length - 1) return attribute as { customField?: string };
-    if (attribute.type === 'component') {
-      if (attribute.repeatable && /^\d+$/.test(segments[i + 1] ?? '')) i += 1;
-      model = strapi.getModel(attribute.component as never) as typeof model;
-    } else if (attribute.type === 'dynamiczone') {
-      // blocks.<index>.<field>: the component is only known from the data; accept any allowed one
-      // that has the field.
-      i += 1;
-      const rest = segments[i + 1];
-      const components = (attribute.components as string[] | undefined) ?? [];
-      model = components
-        .map((c) => strapi.getModel(c as never) as typeof model)
-        .find((m) => !!m && rest !== undefined && rest in m.attributes);
-    } else {
-      return null;
-    }
-  }
-  return null;
-};
-
 /**
  * The user may open the editor only if the Content Manager would let them save the result: update
  * that document (its conditions, e.g. "only entries I created", and its locale), or, for an entry
  * not saved yet, create one in that locale. The field itself must be writable too.
  */
-const assertMayEdit = async (strapi: Core.Strapi, state: AdminState, body: CreateSessionBody): Promise<void> => {
+const assertMayEdit = async (
+  strapi: Core.Strapi,
+  state: AdminState,
+  body: CreateSessionBody,
+  field: string
+): Promise<void> => {
   if (!state.userAbility) throw new errors.ForbiddenError('No permissions');
   const factory = strapi.plugin('content-manager').service('permission-checker') as unknown as PermissionCheckerFactory;
   const checker = factory.create({ userAbility: state.userAbility, model: body.uid });
-  const field = body.field.split('.')[0];
   const locale = body.locale ?? undefined;
   // Without any right to write this type, the answer is 403 whatever the document (no oracle).
   if (!checker.can.update(null, field) && !checker.can.create(null, field)) {
@@ -107,13 +84,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(ctx: Context) {
     const body = (await validateCreateSession(ctx.request.body ?? {})) as CreateSessionBody;
     const state = ctx.state as AdminState;
-    const attribute = attributeAt(strapi, body.uid, body.field);
-    if (!attribute || attribute.customField !== FIELD_UID) {
+    const walked = walkFieldPath((uid) => strapi.getModel(uid as never) as never, body.uid, body.field);
+    if (!walked || walked.attribute.customField !== FIELD_UID) {
       throw new errors.ValidationError(`${body.uid} has no ProcessOn diagram field at "${body.field}"`, {
         errors: [{ path: ['field'], message: `No ProcessOn diagram field at "${body.field}"`, name: 'ValidationError' }],
       });
     }
-    await assertMayEdit(strapi, state, body);
+    await assertMayEdit(strapi, state, body, permissionField(walked.steps));
     const settings = getService(strapi, 'settings');
     const status = await settings.status();
     if (!status.configured) {

@@ -13,6 +13,7 @@ import {
   type FormDescriptor,
 } from '../processon';
 import { getService } from '../utils';
+import { populateFor, valueAt, walkFieldPath, type PathStep } from '../utils/field-path';
 
 interface AttributeLike {
   type: string;
@@ -45,6 +46,7 @@ export interface LocatedDiagram {
   locale: string | null;
   /** What changes when the published document changes (updatedAt, publishedAt). */
   version: string;
+  steps: PathStep[];
 }
 
 export interface ResolvedDiagram extends LocatedDiagram {
@@ -70,10 +72,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async locate(address: DiagramAddress, mayRead: MayRead): Promise<LocatedDiagram | null> {
       const ct = findContentType(address.contentType);
       if (!ct || !(await mayRead(ct.uid))) return null;
-      if (!Object.prototype.hasOwnProperty.call(ct.attributes, address.field)) return null;
-      const attribute = ct.attributes[address.field];
-      // A private field never leaves the server through the API: not through the embeds either.
-      if (!attribute || attribute.customField !== FIELD_UID || attribute.private === true) return null;
+      const walked = walkFieldPath((uid) => strapi.getModel(uid as never) as never, ct.uid, address.field);
+      // A private field (or one inside a private component) never leaves the server through the
+      // API: not through the embeds either.
+      if (!walked || walked.attribute.customField !== FIELD_UID || walked.isPrivate) return null;
       const doc = (await strapi.documents(ct.uid as never).findOne({
         documentId: address.documentId,
         status: 'published',
@@ -87,6 +89,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         field: address.field,
         locale: typeof doc.locale === 'string' ? doc.locale : null,
         version: `${String(doc.updatedAt)}|${String(doc.publishedAt)}`,
+        steps: walked.steps,
       };
     },
 
@@ -96,9 +99,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         documentId: located.documentId,
         status: 'published',
         ...(located.locale ? { locale: located.locale } : {}),
-        fields: [located.field],
+        // The field itself when it is top level; else the component that holds it is populated.
+        fields: located.steps.length === 1 ? [located.steps[0].key] : ['updatedAt'],
+        populate: populateFor(located.steps),
       } as never)) as Record<string, unknown> | null;
-      const value = doc?.[located.field];
+      const value = valueAt(doc, located.steps);
       if (!isDiagramValue(value) || value.def === '') return null;
       return { ...located, value };
     },
