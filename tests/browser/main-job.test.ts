@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fs from 'fs';
 import path from 'path';
-import { adminPage, outputDir, shot, startStack, type Stack } from './stack';
+import { adminPage, onFailureShot, outputDir, shot, startStack, type Stack } from './stack';
 
 let stack: Stack;
 
@@ -82,33 +82,35 @@ describe('the main job in Chromium', () => {
 
   it('creates a new article with a new flowchart', async () => {
     const { context, page } = await adminPage(stack);
-    await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article/create`);
-    await page.getByRole('textbox', { name: 'title', exact: true }).fill('A brand new flow');
-    const field = page.getByTestId('processon-field');
-    await field.waitFor();
-    await field.getByRole('combobox').click();
-    await page.getByRole('option', { name: 'Flowchart' }).click();
-    await field.getByLabel('Diagram title').fill('新流程图');
-    await shot(page, '05-admin-field-empty');
-    await field.getByRole('button', { name: 'Create diagram' }).click();
-    const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
-    await editor.getByTestId('def-json').waitFor({ timeout: 20_000 });
-    const def = JSON.stringify({
-      page: { width: 800, height: 600 },
-      elements: { s1: { id: 's1', name: 'process', title: 'Process', props: { x: 10, y: 10, w: 100, h: 50 }, textBlock: [{ text: '开始' }] } },
+    await onFailureShot(page, 'new-article', async () => {
+      await page.goto(`${stack.strapiUrl}/admin/content-manager/collection-types/api::article.article/create`);
+      await page.getByRole('textbox', { name: 'title', exact: true }).fill('A brand new flow');
+      const field = page.getByTestId('processon-field');
+      await field.waitFor();
+      await field.getByRole('combobox').click();
+      await page.getByRole('option', { name: 'Flowchart' }).click();
+      await field.getByLabel('Diagram title').fill('新流程图');
+      await shot(page, '05-admin-field-empty');
+      await field.getByRole('button', { name: 'Create diagram' }).click();
+      const editor = page.frameLocator('[data-testid="processon-editor-frame"]');
+      await editor.getByTestId('def-json').waitFor({ timeout: 20_000 });
+      const def = JSON.stringify({
+        page: { width: 800, height: 600 },
+        elements: { s1: { id: 's1', name: 'process', title: 'Process', props: { x: 10, y: 10, w: 100, h: 50 }, textBlock: [{ text: '开始' }] } },
+      });
+      await editor.getByTestId('def-json').fill(def);
+      await editor.getByTestId('save').click();
+      await page.getByTestId('processon-save-status').waitFor({ timeout: 2_000 });
+      await shot(page, '06-admin-new-diagram-saved');
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
+      assert.equal(await field.getByTestId('processon-category').getAttribute('data-category'), 'flow');
+      await page.getByRole('button', { name: 'Publish' }).click();
+      await page.getByText('Published document').first().waitFor();
+      const article = (await publicArticles()).find((a) => a.title === 'A brand new flow');
+      assert.equal(article?.diagram?.category, 'flow');
+      assert.equal(article?.diagram?.title, '新流程图');
+      assert.equal(article?.diagram?.def, def);
     });
-    await editor.getByTestId('def-json').fill(def);
-    await editor.getByTestId('save').click();
-    await page.getByTestId('processon-save-status').waitFor({ timeout: 2_000 });
-    await shot(page, '06-admin-new-diagram-saved');
-    await page.getByRole('button', { name: 'Close', exact: true }).click();
-    assert.equal(await field.getByTestId('processon-category').getAttribute('data-category'), 'flow');
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('Published document').first().waitFor();
-    const article = (await publicArticles()).find((a) => a.title === 'A brand new flow');
-    assert.equal(article?.diagram?.category, 'flow');
-    assert.equal(article?.diagram?.title, '新流程图');
-    assert.equal(article?.diagram?.def, def);
     await context.close();
   });
 

@@ -96,6 +96,11 @@ export const startStack = async (): Promise<Stack> => {
 /** A logged-in admin page; closes Strapi's first-visit tour if it shows. */
 export const adminPage = async (stack: Stack): Promise<{ context: BrowserContext; page: Page }> => {
   const context = await stack.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // Strapi's guided tour can open over any admin page (its dialog hides the page from role
+  // queries): start every context with the tours switched off, as a user who skipped them.
+  await context.addInitScript(() => {
+    window.localStorage.setItem('STRAPI_GUIDED_TOUR', JSON.stringify({ enabled: false, hidden: true, completedActions: [] }));
+  });
   const page = await context.newPage();
   await page.goto(`${stack.strapiUrl}/admin`);
   await page.getByLabel('Email').fill(ADMIN.email);
@@ -106,3 +111,13 @@ export const adminPage = async (stack: Stack): Promise<{ context: BrowserContext
 };
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(outputDir, `${name}.png`) });
+
+/** Runs a browser step; on failure saves a screenshot named after it before rethrowing. */
+export const onFailureShot = async <T>(page: Page, name: string, step: () => Promise<T>): Promise<T> => {
+  try {
+    return await step();
+  } catch (error) {
+    await page.screenshot({ path: path.join(outputDir, `FAILED-${name}.png`), fullPage: true }).catch(() => undefined);
+    throw error;
+  }
+};
