@@ -68,7 +68,7 @@ describe('the main job in Chromium', () => {
     const sizeAfter = Number(await field.getByTestId('processon-size').getAttribute('data-size'));
     assert.notEqual(sizeAfter, sizeBefore);
 
-    // The entry itself still needs saving and publishing, as any other field.
+    // The entry itself still needs saving and publishing, like every other field.
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved document').first().waitFor();
     await page.getByRole('button', { name: 'Publish' }).click();

@@ -33,15 +33,20 @@ export const TEST_ENV: Record<string, string> = {
   STRAPI_LOG_LEVEL: 'warn',
 };
 
-export const startStrapi = async (env: Record<string, string> = {}): Promise<TestApp> => {
+export const startStrapi = async (
+  env: Record<string, string> = {},
+  beforeLoad?: (strapi: Core.Strapi) => void
+): Promise<TestApp> => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-it-'));
   Object.assign(process.env, TEST_ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') }, env);
-  const strapi = await createStrapi({
+  const created = createStrapi({
     appDir,
     distDir: path.join(appDir, 'dist'),
     autoReload: false,
     serveAdminPanel: false,
-  }).load();
+  });
+  beforeLoad?.(created);
+  const strapi = await created.load();
   strapi.log.level = 'warn';
   strapi.server.mount();
   return {

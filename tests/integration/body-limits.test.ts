@@ -11,18 +11,11 @@
  * - PROCESSON_MAX_DEF_SIZE = 3 MB: every encoding, at the limit, one byte over, far over.
  */
 import { createHash, randomUUID } from 'crypto';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import request from 'supertest';
-import { createStrapi, type Core } from '@strapi/strapi';
 import {
-  appDir,
   createAdmin,
   createApiToken,
   setPluginSettings,
   startStrapi,
-  TEST_ENV,
   type TestApp,
 } from '../helpers/strapi';
 
@@ -178,32 +171,19 @@ const restAnswers = async (app: TestApp): Promise<{ big: RestAnswer; small: Rest
 // ---------------------------------------------------------------------------------------------
 // Baseline: the same app with the plugin's strapi::body wrapper suppressed.
 
-const ENV = TEST_ENV;
 
 interface Registry {
   get(uid: string): unknown;
   extend(uid: string, fn: (current: unknown) => unknown): Registry;
 }
 
-const startWithoutWrapper = async (): Promise<TestApp> => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-it-'));
-  Object.assign(process.env, ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') });
-  const strapi: Core.Strapi = createStrapi({ appDir, distDir: path.join(appDir, 'dist'), autoReload: false, serveAdminPanel: false });
-  const registry = strapi.get<Registry>('middlewares');
-  const extend = registry.extend.bind(registry);
-  registry.extend = (uid, fn) => (uid === 'strapi::body' ? registry : extend(uid, fn));
-  await strapi.load();
-  strapi.log.level = 'warn';
-  strapi.server.mount();
-  return {
-    strapi,
-    http: () => request(strapi.server.httpServer),
-    close: async () => {
-      await strapi.destroy();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
-};
+/** The same app, with the plugin's wrapping of strapi::body suppressed (Strapi's own limits). */
+const startWithoutWrapper = (): Promise<TestApp> =>
+  startStrapi({}, (strapi) => {
+    const registry = strapi.get<Registry>('middlewares');
+    const extend = registry.extend.bind(registry);
+    registry.extend = (uid, fn) => (uid === 'strapi::body' ? registry : extend(uid, fn));
+  });
 
 let baseline: { big: RestAnswer; small: RestAnswer; smallStored: number } | null = null;
 

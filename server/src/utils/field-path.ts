@@ -62,7 +62,7 @@ export const walkFieldPath = (getModel: GetModel, uid: string, path: string): Wa
       if (!/^\d{1,6}$/.test(next)) return null;
       steps.push({ key: segments[i], index: Number(next), zone: true });
       i += 1;
-      // The component is only known from the data: any allowed one that has the next field.
+      // The component is only known from the data; take the allowed one that has the next field.
       const field = segments[i + 1];
       model = (attribute.components ?? [])
         .map((c) => getModel(c))
