@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { FIELD_NAME, FIELD_PLUGIN_ID, httpOrigin } from './processon';
 import { addOriginToCsp } from './csp';
 import { registerBodyLimit } from './middlewares/body-limit';
+import { registerGraphql } from './graphql';
 import { getService } from './utils';
 
 /**
@@ -34,4 +35,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.server.use(adminCspMiddleware(strapi));
   // Large bodies for the save paths only (wraps strapi::body; see middlewares/body-limit.ts).
   registerBodyLimit(strapi);
+  registerGraphql(strapi);
 };

@@ -105,7 +105,8 @@ describe('public view and export pages', () => {
     expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]{32}"$/);
     expect(first.headers['cache-control']).toBe('public, max-age=60');
     expect(first.headers.vary).toContain('Authorization');
-    const embeds = app.strapi.plugin('processon').service('embeds') as { load: (...args: unknown[]) => unknown };
+    const embeds = app.strapi.plugin('processon').service('embeds') as { load: (...args: unknown[]) => unknown; forgetPages(): void };
+    embeds.forgetPages();
     const load = jest.spyOn(embeds, 'load');
     try {
       const again = await app.http().get(url).set('If-None-Match', etag);
@@ -117,6 +118,41 @@ describe('public view and export pages', () => {
       const exp = await app.http().get(`/api/processon/export/articles/${published.mind}?type=pdf`).set('If-None-Match', etag);
       expect(exp.status).toBe(200);
       expect(load).toHaveBeenCalledTimes(1);
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  it('renders a page once per version: later answers come from the page cache, each with its own nonce', async () => {
+    const url = `/api/processon/view/articles/${published.flow}`;
+    const embeds = app.strapi.plugin('processon').service('embeds') as { load: (...args: unknown[]) => unknown; forgetPages(): void };
+    embeds.forgetPages();
+    const load = jest.spyOn(embeds, 'load');
+    try {
+      const first = await app.http().get(url);
+      const second = await app.http().get(url);
+      expect(load).toHaveBeenCalledTimes(1);
+      const nonceOf = (res: { headers: Record<string, string> }) => /'nonce-([^']+)'/.exec(res.headers['content-security-policy'])?.[1];
+      expect(nonceOf(first)).not.toBe(nonceOf(second));
+      expect(second.text).toBe(first.text.split(String(nonceOf(first))).join(String(nonceOf(second))));
+      expect(second.text).toContain(`<script nonce="${nonceOf(second)}">`);
+      expect(formOf(second.text).fields.def).toBe(fixture('flow-approval.def.json'));
+      // Extra query parameters change nothing: the same canonical page, from the cache.
+      await app.http().get(`${url}?field=diagram&utm_source=x`);
+      expect(load).toHaveBeenCalledTimes(1);
+      // A republished diagram is a new version: never the cached page of the old one.
+      const articles = app.strapi.documents('api::article.article');
+      const current = (await articles.findOne({ documentId: published.flow, status: 'published' })) as unknown as { diagram: Record<string, unknown> };
+      await articles.update({ documentId: published.flow, data: { diagram: { ...current.diagram, title: 'Renamed flow' } } as never });
+      await articles.publish({ documentId: published.flow });
+      try {
+        const renamed = await app.http().get(url);
+        expect(formOf(renamed.text).fields.title).toBe('Renamed flow');
+        expect(load).toHaveBeenCalledTimes(2);
+      } finally {
+        await articles.update({ documentId: published.flow, data: { diagram: current.diagram } as never });
+        await articles.publish({ documentId: published.flow });
+      }
     } finally {
       load.mockRestore();
     }

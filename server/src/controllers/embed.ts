@@ -3,9 +3,9 @@ import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
 import { escapeHtml, isExportType, type ExportType, type FormDescriptor } from '../processon';
 import { getService } from '../utils';
-import type { DiagramAddress, ResolvedDiagram } from '../services/embeds';
+import type { DiagramAddress, LocatedDiagram, ResolvedDiagram } from '../services/embeds';
 
-const NOT_FOUND = 'No published ProcessOn diagram at this address';
+export const NOT_FOUND = 'No published ProcessOn diagram at this address';
 
 export const OEMBED_PATH = '/api/processon/oembed';
 const OEMBED_WIDTH = 800;
@@ -48,31 +48,7 @@ const queryString = (ctx: Context, key: string): string | undefined => {
   return value;
 };
 
-interface AuthService {
-  verify(auth: unknown, config: { scope: string[] }): Promise<void>;
-}
-
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  /**
-   * Besides the embed action itself (checked by Strapi before the controller), the caller's role,
-   * API token or user must be allowed to `find` the owning content type: the same check Strapi
-   * makes for GET /api/<plural>, through the caller's own auth strategy.
-   */
-  const mayRead = (ctx: Context) => async (uid: string): Promise<boolean> => {
-    const auth = (ctx.state as { auth?: unknown }).auth;
-    if (!auth) return false;
-    try {
-      await strapi.get<AuthService>('auth').verify(auth, { scope: [`${uid}.find`] });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  /**
-   * Finds the diagram, answers 304 to a matching If-None-Match without reading the def, else loads
-   * it. Sets the caching headers of every 200/304 answer.
-   */
   const addressOf = (ctx: Context): DiagramAddress => ({
     contentType: String(ctx.params.contentType ?? ''),
     documentId: String(ctx.params.documentId ?? ''),
@@ -80,27 +56,36 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     locale: queryString(ctx, 'locale'),
   });
 
-  const resolve = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<ResolvedDiagram | null> => {
+  /**
+   * Finds the diagram without reading its def and sets the caching headers of every 200/304 answer:
+   * null when a matching If-None-Match was answered 304.
+   */
+  const locate = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<{ located: LocatedDiagram; etag: string } | null> => {
     const embeds = getService(strapi, 'embeds');
-    const located = await embeds.locate(address, mayRead(ctx));
+    const located = await embeds.locate(address, embeds.mayReadFor((ctx.state as { auth?: unknown }).auth));
     if (!located) throw new errors.NotFoundError(NOT_FOUND);
     const etag = await embeds.etag(located, what);
-    const cacheHeaders = {
+    ctx.set({
       ETag: etag,
       'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}`,
       // The answer depends on who asks (their permissions) and on the encoding.
       Vary: 'Authorization, Accept-Encoding',
-    };
+    });
     const ifNoneMatch = ctx.get('If-None-Match');
     const bare = (tag: string) => tag.trim().replace(/^W\//, '');
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))) {
-      ctx.set(cacheHeaders);
       ctx.status = 304;
       return null;
     }
-    const diagram = await embeds.load(located);
+    return { located, etag };
+  };
+
+  /** Like `locate`, then reads the diagram itself. */
+  const resolve = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<ResolvedDiagram | null> => {
+    const found = await locate(ctx, what, address);
+    if (!found) return null;
+    const diagram = await getService(strapi, 'embeds').load(found.located);
     if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
-    ctx.set(cacheHeaders);
     return diagram;
   };
 
@@ -116,28 +101,42 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return values.publicUrl || ctx.origin;
   };
 
-  const sendPage = (ctx: Context, form: FormDescriptor, title: string, oembedUrl?: string) => {
-    const { html, headers } = getService(strapi, 'embeds').page(form, title, oembedUrl);
+  /** Answers the page of a form: rendered once per ETag (`what` names all it depends on), then cached. */
+  const sendPage = async (
+    ctx: Context,
+    what: string,
+    form: (diagram: ResolvedDiagram) => Promise<FormDescriptor>,
+    oembedUrl?: string
+  ) => {
+    const found = await locate(ctx, what);
+    if (!found) return;
+    const embeds = getService(strapi, 'embeds');
+    const page = await embeds.page(found.etag, async () => {
+      const diagram = await embeds.load(found.located);
+      return diagram && { form: await form(diagram), title: diagram.value.title, oembedUrl };
+    });
+    if (!page) throw new errors.NotFoundError(NOT_FOUND);
     ctx.remove('X-Frame-Options');
-    ctx.set(headers);
+    ctx.set(page.headers);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = html;
+    ctx.body = page.body;
   };
 
   return {
     async view(ctx: Context) {
-      const diagram = await resolve(ctx, 'view');
-      if (!diagram) return;
+      const address = addressOf(ctx);
       const base = await publicBase(ctx);
-      const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(base + ctx.originalUrl)}`;
-      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title, oembedUrl);
+      // The view URL in its canonical form (no other query parameters), as the oEmbed `url`.
+      const search = new URLSearchParams({ field: address.field, ...(address.locale ? { locale: address.locale } : {}) });
+      const viewUrl = `${base}${ctx.path}?${search.toString()}`;
+      const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(viewUrl)}`;
+      // The page links to its oEmbed URL: it is part of what the ETag names.
+      await sendPage(ctx, `view|${oembedUrl}`, (diagram) => getService(strapi, 'embeds').viewForm(diagram), oembedUrl);
     },
 
     async export(ctx: Context) {
       const type = exportType(ctx);
-      const diagram = await resolve(ctx, `export:${type}`);
-      if (!diagram) return;
-      sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
+      await sendPage(ctx, `export:${type}`, (diagram) => getService(strapi, 'embeds').exportForm(diagram, type));
     },
 
     /** JSON descriptor `{action, method, fields}` of the view (default) or export form. */
@@ -147,9 +146,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const type = kind === 'export' ? exportType(ctx) : undefined;
       const diagram = await resolve(ctx, `descriptor:${kind}:${type ?? ''}`);
       if (!diagram) return;
-      const embeds = getService(strapi, 'embeds');
-      const form = type ? await embeds.exportForm(diagram, type) : await embeds.viewForm(diagram);
-      ctx.body = { data: { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields } };
+      const what = type ? { kind: 'export' as const, type } : { kind: 'view' as const };
+      ctx.body = { data: await getService(strapi, 'embeds').descriptor(diagram, what) };
     },
 
     /**

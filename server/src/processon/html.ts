@@ -1,16 +1,42 @@
 import type { FormDescriptor } from './forms';
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
+/**
+ * Escapes a value for HTML text and for a double- or single-quoted attribute: & < > " ' and `.
+ * One pass over the string (a def may be megabytes of JSON, full of quotes).
+ */
+export const escapeHtml = (value: string): string => {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < value.length; i += 1) {
+    let entity: string;
+    switch (value.charCodeAt(i)) {
+      case 38:
+        entity = '&amp;';
+        break;
+      case 60:
+        entity = '&lt;';
+        break;
+      case 62:
+        entity = '&gt;';
+        break;
+      case 34:
+        entity = '&quot;';
+        break;
+      case 39:
+        entity = '&#39;';
+        break;
+      case 96:
+        entity = '&#96;';
+        break;
+      default:
+        continue;
+    }
+    if (last !== i) out += value.slice(last, i);
+    out += entity;
+    last = i + 1;
+  }
+  return last === 0 ? value : out + value.slice(last);
 };
-
-/** Escapes a value for HTML text and for a double- or single-quoted attribute. */
-export const escapeHtml = (value: string): string => value.replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c]);
 
 /** Serializes a value as JSON that is safe inside a <script> element. */
 export const jsonForScript = (value: unknown): string =>

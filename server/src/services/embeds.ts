@@ -31,6 +31,21 @@ interface ContentTypeLike {
 /** Decides whether the caller may read a content type (its `find` action). */
 export type MayRead = (uid: string) => Promise<boolean>;
 
+/** What an embed descriptor describes: the view form, or the export form of one type. */
+export type DescriptorKind = { kind: 'view' } | { kind: 'export'; type: ExportType };
+
+/** The JSON descriptor of a form, as answered by the REST route and the GraphQL query. */
+export interface EmbedDescriptor {
+  action: string;
+  method: 'POST';
+  acceptCharset: 'UTF-8';
+  fields: Record<string, string>;
+}
+
+interface AuthService {
+  verify(auth: unknown, config: { scope: string[] }): Promise<void>;
+}
+
 export interface DiagramAddress {
   /** uid (api::article.article) or REST plural name (articles). */
   contentType: string;
@@ -47,10 +62,26 @@ export interface LocatedDiagram {
   /** What changes when the published document changes (updatedAt, publishedAt). */
   version: string;
   steps: PathStep[];
+  /** The field's raw value, when it was read along with the version (see `locate`). */
+  value?: unknown;
 }
 
-export interface ResolvedDiagram extends LocatedDiagram {
+export interface ResolvedDiagram extends Omit<LocatedDiagram, 'value'> {
   value: DiagramValue;
+}
+
+/**
+ * Bytes of rendered pages one instance keeps: a cache that is only ever an
+ * optimisation. Its keys hold the document version and every setting that goes into a page, so an
+ * entry is never stale; another instance simply renders its own.
+ */
+const PAGE_CACHE_BYTES = 32 * 1024 * 1024;
+
+interface CachedPage {
+  /** The page in UTF-8, split where the nonce goes. */
+  parts: Buffer[];
+  formOrigin: string;
+  size: number;
 }
 
 /** Builds the public view/export pages and descriptors of a published diagram. */
@@ -63,47 +94,88 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const findContentType = (name: string): ContentTypeLike | null =>
     contentTypes().find((ct) => ct.uid === name || ct.info.pluralName === name) ?? null;
 
+  /** Rendered pages of this instance, least recently used first, bounded by PAGE_CACHE_BYTES. */
+  const pages = new Map<string, CachedPage>();
+  let pageBytes = 0;
+  const remember = (key: string, entry: CachedPage) => {
+    if (entry.size > PAGE_CACHE_BYTES / 4) return;
+    pages.set(key, entry);
+    pageBytes += entry.size;
+    for (const [oldKey, old] of pages) {
+      if (pageBytes <= PAGE_CACHE_BYTES) break;
+      pages.delete(oldKey);
+      pageBytes -= old.size;
+    }
+  };
+
   return {
     /**
-     * Where the published diagram at an address is, reading only the document's version (not the
-     * def), or null: one answer for every "not there", including a content type the caller may not
-     * read and a private field (no oracle).
+     * Besides the embed action itself (checked by Strapi before the controller or resolver), the
+     * caller's role, API token or user must be allowed to `find` the owning content type: the same
+     * check Strapi makes for GET /api/<plural>, through the caller's own auth strategy.
      */
-    async locate(address: DiagramAddress, mayRead: MayRead): Promise<LocatedDiagram | null> {
+    mayReadFor(auth: unknown): MayRead {
+      return async (uid) => {
+        if (!auth) return false;
+        try {
+          await strapi.get<AuthService>('auth').verify(auth, { scope: [`${uid}.find`] });
+          return true;
+        } catch {
+          return false;
+        }
+      };
+    },
+
+    /**
+     * Where the published diagram at an address is, or null: one answer for every "not there",
+     * including a content type the caller may not read and a private field (no oracle). With
+     * `withValue` the same single read also brings the field's value (the 200 path); without, only
+     * the document's version is read, never the def (the conditional path, which may end in a 304).
+     */
+    async locate(address: DiagramAddress, mayRead: MayRead, options: { withValue?: boolean } = {}): Promise<LocatedDiagram | null> {
       const ct = findContentType(address.contentType);
       if (!ct || !(await mayRead(ct.uid))) return null;
       const walked = walkFieldPath((uid) => strapi.getModel(uid as never) as never, ct.uid, address.field);
       // A private field (or one inside a private component) never leaves the server through the
       // API: not through the embeds either.
       if (!walked || walked.attribute.customField !== FIELD_UID || walked.isPrivate) return null;
+      const steps = walked.steps;
+      const topLevel = steps.length === 1;
       const doc = (await strapi.documents(ct.uid as never).findOne({
         documentId: address.documentId,
         status: 'published',
         ...(address.locale ? { locale: address.locale } : {}),
-        fields: ['updatedAt', 'publishedAt'],
+        fields: options.withValue && topLevel ? ['updatedAt', 'publishedAt', steps[0].key] : ['updatedAt', 'publishedAt'],
+        ...(options.withValue && !topLevel ? { populate: populateFor(steps) } : {}),
       } as never)) as Record<string, unknown> | null;
       if (!doc) return null;
-      return {
+      const located: LocatedDiagram = {
         uid: ct.uid,
         documentId: address.documentId,
         field: address.field,
-        locale: typeof doc.locale === 'string' ? doc.locale : null,
+        // The locale asked for; else the one the Document Service chose (the default locale).
+        locale: address.locale ?? (typeof doc.locale === 'string' ? doc.locale : null),
         version: `${String(doc.updatedAt)}|${String(doc.publishedAt)}`,
-        steps: walked.steps,
+        steps,
       };
+      if (options.withValue) located.value = valueAt(doc, steps);
+      return located;
     },
 
-    /** The diagram itself (reads the def), or null when the field is empty. */
+    /** The diagram itself (reads the def unless `locate` brought it), or null when the field is empty. */
     async load(located: LocatedDiagram): Promise<ResolvedDiagram | null> {
-      const doc = (await strapi.documents(located.uid as never).findOne({
-        documentId: located.documentId,
-        status: 'published',
-        ...(located.locale ? { locale: located.locale } : {}),
-        // The field itself when it is top level; else the component that holds it is populated.
-        fields: located.steps.length === 1 ? [located.steps[0].key] : ['updatedAt'],
-        populate: populateFor(located.steps),
-      } as never)) as Record<string, unknown> | null;
-      const value = valueAt(doc, located.steps);
+      let value = located.value;
+      if (!('value' in located)) {
+        const doc = (await strapi.documents(located.uid as never).findOne({
+          documentId: located.documentId,
+          status: 'published',
+          ...(located.locale ? { locale: located.locale } : {}),
+          // The field itself when it is top level; else the component that holds it is populated.
+          fields: located.steps.length === 1 ? [located.steps[0].key] : ['updatedAt'],
+          populate: populateFor(located.steps),
+        } as never)) as Record<string, unknown> | null;
+        value = valueAt(doc, located.steps);
+      }
       if (!isDiagramValue(value) || value.def === '') return null;
       return { ...located, value };
     },
@@ -135,6 +207,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return `W/"${hash}"`;
     },
 
+    /** The descriptor of the view or export form of a diagram. */
+    async descriptor(diagram: ResolvedDiagram, what: DescriptorKind): Promise<EmbedDescriptor> {
+      const self = getService(strapi, 'embeds');
+      const form = what.kind === 'export' ? await self.exportForm(diagram, what.type) : await self.viewForm(diagram);
+      return { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields };
+    },
+
     async viewForm(diagram: ResolvedDiagram): Promise<FormDescriptor<'view'>> {
       const { values } = await getService(strapi, 'settings').cached();
       return buildViewForm({
@@ -159,35 +238,64 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** The HTML page that posts a form to ProcessOn, and the headers that must go with it. */
-    page(form: FormDescriptor, title: string, oembedUrl?: string): { html: string; headers: Record<string, string> } {
+    /**
+     * The HTML page that posts a form to ProcessOn, and the headers that must go with it, with a
+     * fresh CSP nonce for every answer. `key` names everything the page depends on (the ETag and the
+     * oEmbed link): a page already rendered under that key is served from this instance's cache
+     * (bounded, safe to lose) without reading the def again; `make` loads what to render, or null.
+     */
+    async page(
+      key: string,
+      make: () => Promise<{ form: FormDescriptor; title: string; oembedUrl?: string } | null>
+    ): Promise<{ body: Buffer; headers: Record<string, string> } | null> {
+      let entry = pages.get(key);
+      if (entry) {
+        pages.delete(key);
+        pages.set(key, entry);
+      } else {
+        const made = await make();
+        if (!made) return null;
+        const { form, title, oembedUrl } = made;
+        // Rendered once with a random marker where the nonce goes; each answer fills in its own.
+        const marker = randomBytes(18).toString('base64url');
+        const html = renderAutoSubmitPage(form, {
+          title,
+          nonce: marker,
+          submitLabel: form.endpoint === 'export' ? 'Download' : 'Open the diagram',
+          headExtra: oembedUrl
+            ? `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembedUrl)}" title="${escapeHtml(title)}">`
+            : undefined,
+        });
+        const parts = html.split(marker).map((part) => Buffer.from(part, 'utf8'));
+        entry = { parts, formOrigin: httpOrigin(form.action) ?? "'none'", size: parts.reduce((n, b) => n + b.length, 0) };
+        remember(key, entry);
+      }
       const nonce = randomBytes(16).toString('base64');
+      const nonceBytes = Buffer.from(nonce, 'latin1');
       const ancestors = getService(strapi, 'settings').frameAncestors();
-      const formOrigin = httpOrigin(form.action) ?? "'none'";
       const csp = [
         "default-src 'none'",
         `script-src 'nonce-${nonce}'`,
         `style-src 'nonce-${nonce}'`,
-        `form-action ${formOrigin}`,
+        `form-action ${entry.formOrigin}`,
         `frame-ancestors ${ancestors.length ? ancestors.join(' ') : "'none'"}`,
         "base-uri 'none'",
       ].join('; ');
-      const html = renderAutoSubmitPage(form, {
-        title,
-        nonce,
-        submitLabel: form.endpoint === 'export' ? 'Download' : 'Open the diagram',
-        headExtra: oembedUrl
-          ? `<link rel="alternate" type="application/json+oembed" href="${escapeHtml(oembedUrl)}" title="${escapeHtml(title)}">`
-          : undefined,
-      });
       return {
-        html,
+        // Already UTF-8: an answer is one copy of the cached bytes, never a re-encoding of the page.
+        body: Buffer.concat(entry.parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part]))),
         headers: {
           'Content-Security-Policy': csp,
           'Referrer-Policy': 'no-referrer',
           'X-Content-Type-Options': 'nosniff',
         },
       };
+    },
+
+    /** Empties this instance's page cache (tests; a settings change also changes every key). */
+    forgetPages(): void {
+      pages.clear();
+      pageBytes = 0;
     },
   };
 };
