@@ -22,6 +22,10 @@ const config = (_params: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     enabled: true,
     resolve: pluginRoot(__dirname),
   },
+  // The embed descriptor is also a GraphQL query (see the README); Strapi's recommended limits.
+  graphql: {
+    config: { defaultLimit: 25, maxLimit: 100, depthLimit: 10 },
+  },
 });
 
 export default config;
