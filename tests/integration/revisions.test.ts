@@ -348,8 +348,10 @@ describe('admin revision routes', () => {
   it('lists revisions newest first, paginated, without def, with who saved them (one user query)', async () => {
     const chartid = randomUUID();
     const other = await createAdmin(app);
-    const mine = await openSession(chartid);
-    const theirs = await openSession(chartid, other);
+    // Two admins editing the same saved entry's diagram.
+    const documentId = await createArticle(chartid, defOf('start'));
+    const mine = await openSession(chartid, admin, documentId);
+    const theirs = await openSession(chartid, other, documentId);
     const defs = Array.from({ length: 25 }, (_, i) => defOf(`listed ${i}`));
     for (let i = 0; i < defs.length; i += 1) {
       expect((await push(i % 2 === 0 ? mine.path : theirs.path, chartid, defs[i])).status).toBe(200);

@@ -336,8 +336,70 @@ describe('who may open the editor (real Editor and Author roles)', () => {
     const denied = await openSession(sessionBody({ documentId: foreign }), author);
     expect(denied.status).toBe(403);
     expect(denied.body.error.name).toBe('ForbiddenError');
-    // A new entry: both roles may create articles.
+    // A new entry: both roles may create articles; the field always names the locale it edits,
+    // and an Author's "is creator" condition holds for the entry they are creating.
     expect((await openSession(sessionBody(), author)).status).toBe(201);
+    expect((await openSession(sessionBody({ locale: 'en' }), author)).status).toBe(201);
+    expect((await openSession(sessionBody({ locale: 'en' }), editor)).status).toBe(201);
+  });
+
+  it("never lets one entry's sessions write into another entry's diagram history (forks instead)", async () => {
+    await grantRoleLocales(app, 'strapi-editor');
+    await grantRoleLocales(app, 'strapi-author');
+    const author = await roleUser('strapi-author');
+    const editor = await roleUser('strapi-editor');
+    const articles = app.strapi.documents('api::article.article');
+    const value = (chartid: string) => ({ chartid, category: 'mind', title: 'd', def: '{"id":"root"}', size: 0.1, valid: true, updatedAt: new Date().toISOString() });
+    const pushTo = async (res: { body: { data: { form: { fields: Record<string, string> } } } }, label: string) => {
+      const url = new URL(res.body.data.form.fields.callbackurl);
+      return app.http().post(url.pathname + url.search).send({ chartid: res.body.data.form.fields.chartid, def: `{"id":"root","title":"${label}"}`, valid: true });
+    };
+    const chartOf = (res: { body: { data: { form: { fields: Record<string, string> } } } }) => res.body.data.form.fields.chartid;
+
+    // The victim's entry, edited once by its editor: its chart belongs to it.
+    const victimChart = randomUUID();
+    const victim = await articles.create({ data: { title: 'Victim', diagram: value(victimChart) } as never, locale: 'en' });
+    const victimSession = await openSession(sessionBody({ documentId: victim.documentId, chartid: victimChart, locale: 'en' }), editor);
+    expect(chartOf(victimSession)).toBe(victimChart);
+    expect((await pushTo(victimSession, 'victim')).status).toBe(200);
+
+    // An Author naming that chartid for their own entry, or for a new one, gets a fork.
+    const own = await createAs(author);
+    const forged = await openSession(sessionBody({ documentId: own, chartid: victimChart, locale: 'en' }), author);
+    expect(forged.status).toBe(201);
+    expect(chartOf(forged)).not.toBe(victimChart);
+    const forgedNew = await openSession(sessionBody({ chartid: victimChart, locale: 'en' }), author);
+    expect(chartOf(forgedNew)).not.toBe(victimChart);
+    // The forged session's token does not carry the victim's chartid; its saves go to the fork.
+    const url = new URL(forged.body.data.form.fields.callbackurl);
+    expect((await app.http().post(url.pathname + url.search).send({ chartid: victimChart, def: '{"id":"x"}', valid: true })).status).toBe(403);
+    expect((await pushTo(forged, 'junk')).status).toBe(200);
+    expect(await revisionCount(victimChart)).toBe(1);
+    expect(await revisionCount(chartOf(forged))).toBe(1);
+
+    // A chart nobody edited yet (seeded through the API) is adopted only by the entry holding it.
+    const seededChart = randomUUID();
+    const seeded = await articles.create({ data: { title: 'Seeded', diagram: value(seededChart) } as never, locale: 'en' });
+    expect(chartOf(await openSession(sessionBody({ documentId: own, chartid: seededChart, locale: 'en' }), author))).not.toBe(seededChart);
+    expect(chartOf(await openSession(sessionBody({ documentId: seeded.documentId, chartid: seededChart, locale: 'en' }), editor))).toBe(seededChart);
+
+    // A duplicated entry (same value, other document) gets its own chart on its first edit.
+    const copy = await articles.create({ data: { title: 'Copy', diagram: value(victimChart) } as never, locale: 'en' });
+    expect(chartOf(await openSession(sessionBody({ documentId: copy.documentId, chartid: victimChart, locale: 'en' }), editor))).not.toBe(victimChart);
+
+    // A diagram made in a new entry: its creator keeps it, and so does the entry they saved it in.
+    const fresh = randomUUID();
+    expect(chartOf(await openSession(sessionBody({ chartid: fresh, locale: 'en' }), author))).toBe(fresh);
+    expect(chartOf(await openSession(sessionBody({ chartid: fresh, locale: 'en' }), author))).toBe(fresh);
+    const saved = await app
+      .http()
+      .post('/content-manager/collection-types/api::article.article?locale=en')
+      .set('Authorization', `Bearer ${author}`)
+      .send({ title: 'Saved new', diagram: value(fresh) });
+    expect(saved.status).toBe(201);
+    expect(chartOf(await openSession(sessionBody({ documentId: saved.body.data.documentId, chartid: fresh, locale: 'en' }), editor))).toBe(fresh);
+    // ...but not another user's new entry.
+    expect(chartOf(await openSession(sessionBody({ chartid: fresh, locale: 'en' }), editor))).not.toBe(fresh);
   });
 
   it('refuses a user who may update the type but not the diagram field', async () => {

@@ -126,10 +126,13 @@ const DiagramInput = ({
   const applyRevision = React.useCallback(
     (revision: RevisionDTO) => {
       const current = latest.current.value;
+      // Revisions reach here from the open editor only, for its session's chartid: that may be a
+      // fork of the value's (a diagram copied from another entry), which the value then adopts.
       const base = isDiagramValue(current) && current.chartid === revision.chartid ? current : editing;
-      if (!base || base.chartid !== revision.chartid) return;
+      if (!base) return;
       const next: DiagramValue = {
         ...base,
+        chartid: revision.chartid,
         def: revision.def,
         size: revision.size,
         valid: revision.valid,

@@ -116,6 +116,9 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
           },
           controller.signal
         );
+        // The server may answer another chartid than asked (a fork of a diagram copied from
+        // another entry): the saves of this session are the fork's.
+        openingRef.current = { ...openingRef.current, diagram: { ...opened, chartid: session.form.fields.chartid } };
         setPhase({
           kind: 'open',
           sessionId: session.sessionId,

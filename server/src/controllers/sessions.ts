@@ -56,7 +56,11 @@ const assertMayEdit = async (
     const anyLocale = await strapi.db.query(body.uid as never).findOne({ where: { documentId: body.documentId } });
     if (!anyLocale) throw new errors.NotFoundError(`No such document: ${body.documentId}`);
   }
-  if (!checker.can.create(locale ? { locale } : null, field)) {
+  // The entry to be would be created by this user: conditions such as "is creator" hold for it.
+  // Without a locale the check is the Content Manager's own, on the type (a subject without a
+  // locale would fail i18n's locale condition).
+  const toBe = locale ? { locale, ...(state.user ? { createdBy: { id: state.user.id } } : {}) } : null;
+  if (!checker.can.create(toBe, field)) {
     throw new errors.ForbiddenError(`You may not create ${body.uid} entries${locale ? ` in locale ${locale}` : ''}`);
   }
 };

@@ -348,6 +348,30 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * Whether some version (draft or published, any locale) of a document holds `chartid` at
+     * `fieldPath`, and the admin users who created those versions.
+     */
+    async chartHolder(
+      uid: string,
+      documentId: string,
+      fieldPath: string,
+      chartid: string
+    ): Promise<{ holds: boolean; creatorIds: number[] }> {
+      const plan = readPlan(uid, fieldPath);
+      if (!plan) return { holds: false, creatorIds: [] };
+      const rows = (await strapi.db.query(uid as never).findMany({
+        where: { documentId },
+        ...plan,
+        populate: { ...(plan.populate ?? {}), createdBy: { select: ['id'] } },
+      })) as Record<string, unknown>[];
+      const holding = rows.filter((row) => valuesAtPath(row, fieldPath).some((v) => isRecord(v) && v.chartid === chartid));
+      const creatorIds = holding
+        .map((row) => (isRecord(row.createdBy) ? row.createdBy.id : null))
+        .filter((id): id is number => typeof id === 'number');
+      return { holds: holding.length > 0, creatorIds };
+    },
+
     /** A page of a chartid's revisions, newest first, without def. */
     async list(
       chartid: string,

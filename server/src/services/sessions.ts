@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { buildEditForm, signToken, type Category, type CreateSessionBody, type FormDescriptor } from '../processon';
 import { SESSION_UID, getService } from '../utils';
@@ -19,10 +19,39 @@ export interface EditSessionRow {
 }
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  /**
+   * The chartid an edit session may use. The server adopts a requested chartid only when it is the
+   * diagram of that entry; otherwise it mints one (a fork, with the same def), whose saves never
+   * reach another entry's history:
+   * - a chartid with edit sessions belongs to the entry its first session named; until that entry
+   *   was saved, to the user who created the diagram in it (and to the entry they then saved);
+   * - a chartid without sessions is adopted for a new entry (the field makes a UUID for a new
+   *   diagram), and for a document only when that document holds it (written through the API, or
+   *   seeded): a new diagram in a saved entry gets the server's chartid.
+   * A duplicated entry, a value copied from elsewhere or a forged request thus gets a fork. The field
+   * adopts the chartid the session answers.
+   */
+  async chartFor(body: CreateSessionBody, userId: number | null): Promise<string> {
+    const revisions = getService(strapi, 'revisions');
+    const owner = await revisions.owner(body.chartid);
+    const fork = randomUUID();
+    if (owner && owner.uid !== body.uid) return fork;
+    if (owner?.documentId) return owner.documentId === body.documentId ? body.chartid : fork;
+    if (owner && userId !== null && owner.sessionUserIds.includes(userId)) return body.chartid;
+    // A new entry: a chartid nobody opened yet is the new diagram's (the field makes a UUID).
+    if (!body.documentId) return owner ? fork : body.chartid;
+    const holder = await revisions.chartHolder(body.uid, body.documentId, body.field, body.chartid);
+    if (!holder.holds) return fork;
+    // Held by the document: unowned, or created in a new entry and saved by its creator.
+    return !owner || holder.creatorIds.some((id) => owner.sessionUserIds.includes(id)) ? body.chartid : fork;
+  },
+
   async create(
-    body: CreateSessionBody,
+    requested: CreateSessionBody,
     userId: number | null
   ): Promise<{ session: EditSessionRow; form: FormDescriptor<'edit'> }> {
+    const self = getService(strapi, 'sessions');
+    const body = { ...requested, chartid: await self.chartFor(requested, userId) };
     const settings = getService(strapi, 'settings');
     const { values } = await settings.get();
     const ttl = settings.sessionTtl();
