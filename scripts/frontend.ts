@@ -8,7 +8,7 @@ import { escapeHtml } from '../server/src/processon/html';
 interface ArticleSummary {
   documentId: string;
   title: string;
-  diagram: { title: string; category: string } | null;
+  diagram: { title: string; category: string; def: string } | null;
 }
 
 export interface Frontend {
@@ -19,7 +19,8 @@ export interface Frontend {
 const page = (strapiUrl: string, articles: ArticleSummary[]): string => {
   const base = strapiUrl.replace(/\/+$/, '');
   const items = articles
-    .filter((a) => a.diagram)
+    // An article whose diagram is empty has nothing to embed.
+    .filter((a) => a.diagram && a.diagram.def)
     .map((a) => {
       const route = (kind: string, query = '') =>
         escapeHtml(`${base}/api/processon/${kind}/articles/${encodeURIComponent(a.documentId)}?field=diagram${query}`);

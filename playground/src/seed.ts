@@ -124,10 +124,41 @@ const seedArticles = async (strapi: Core.Strapi) => {
   }
 };
 
-/** Idempotent demo seed: never duplicates, never overwrites what an editor changed. */
+/**
+ * Strapi's default Editor and Author roles on articles in every locale. On a fresh database Strapi
+ * creates those roles before i18n's default locale exists, so their Content Manager permissions
+ * carry no locale at all, and the Content Manager then refuses them every localized entry.
+ */
+const grantRoleLocales = async (strapi: Core.Strapi) => {
+  const locales = (await strapi.db.query('plugin::i18n.locale').findMany({ select: ['code'] })) as { code: string }[];
+  for (const code of ['strapi-editor', 'strapi-author']) {
+    const role = (await strapi.db.query('admin::role').findOne({ where: { code } })) as { id: number } | null;
+    if (!role) continue;
+    const permissions = (await strapi.db.query('admin::permission').findMany({
+      where: { role: role.id, subject: 'api::article.article' },
+    })) as { id: number; properties: Record<string, unknown> | null }[];
+    for (const permission of permissions) {
+      await strapi.db.query('admin::permission').update({
+        where: { id: permission.id },
+        data: { properties: { ...(permission.properties ?? {}), locales: locales.map((l) => l.code) } },
+      });
+    }
+  }
+};
+
+/**
+ * The demo seed. The settings follow the demo's ports until an administrator changes them; the
+ * rest (articles, the Public role's grants, the default roles' locales) is seeded on the first run
+ * only, as a marker in the plugin store records: a later run never brings back an article you
+ * deleted or renamed, nor a permission you revoked.
+ */
 export const seedDemo = async (strapi: Core.Strapi) => {
   await seedAdmin(strapi);
   await seedSettings(strapi);
+  const marker = strapi.store({ type: 'plugin', name: 'processon', key: 'demo-seeded' });
+  if (await marker.get({})) return;
   await grantPublic(strapi, PUBLIC_ACTIONS);
+  await grantRoleLocales(strapi);
   await seedArticles(strapi);
+  await marker.set({ value: { at: new Date().toISOString() } });
 };

@@ -55,6 +55,8 @@ export const startStack = async (): Promise<Stack> => {
       JWT_SECRET: 'browser-jwt',
       ENCRYPTION_KEY: 'browser-encryption-key',
       ADMIN_RATE_LIMIT: 'false',
+      // Every embed is revalidated (If-None-Match → 304) at once, as after max-age in production.
+      PROCESSON_CACHE_MAX_AGE: '0',
       PROCESSON_DEMO_SEED: 'true',
       DEMO_APPKEY: 'browser-appkey',
       DEMO_SIMULATOR_URL: simulator.url,

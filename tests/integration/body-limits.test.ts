@@ -275,14 +275,33 @@ describe('default maxDefSize (20 MB)', () => {
     expect(answers.smallStored).toBe(500 * 1024);
   });
 
-  it('keeps Strapi\'s limits on the plugin\'s other routes and on saves without a credential', async () => {
+  it('keeps Strapi\'s limits on the plugin\'s other routes', async () => {
     const big = { uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid: randomUUID(), category: 'mind', title: 'x', def: 'x'.repeat(2 * MB) };
     const sessions = await app.http().post('/processon/sessions').set('Authorization', `Bearer ${admin.token}`).send(big);
     expect(sessions.status).toBe(413);
     expect(sessions.body).toEqual(STRAPI_413);
-    const noToken = await app.http().post('/api/processon/callback').send({ chartid: randomUUID(), def: 'x'.repeat(2 * MB), valid: true });
-    expect(noToken.status).toBe(413);
-    expect(noToken.body).toEqual(STRAPI_413);
+  });
+
+  it('answers a big callback without a valid token with its short text, without reading the body', async () => {
+    const session = await openSession(app, admin.token);
+    const chartid = session.chartid;
+    const body = JSON.stringify({ chartid, def: 'x'.repeat(2 * MB), valid: true });
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const noToken = await app.http().post('/api/processon/callback').set('Content-Type', 'application/json').send(body);
+      expect([noToken.status, noToken.text]).toEqual([401, 'error: missing token']);
+      const malformed = await app.http().post('/api/processon/callback?token=nonsense').set('Content-Type', 'application/json').send(body);
+      expect([malformed.status, malformed.text]).toEqual([403, 'error: invalid token']);
+      // Well formed, for a real session, but not signed by this deployment.
+      const forged = `${session.sessionId}.${Math.floor(Date.now() / 1000) + 3600}.${'A'.repeat(43)}`;
+      const bad = await app.http().post(`/api/processon/callback?token=${forged}`).set('Content-Type', 'application/json').send(body);
+      expect([bad.status, bad.text]).toEqual([403, 'error: invalid token']);
+      // None of these bodies was parsed (a parsed one would have gone through JSON.parse).
+      expect(parse.mock.calls.some(([text]) => typeof text === 'string' && text.length > MB)).toBe(false);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(await revisions(app, chartid)).toHaveLength(0);
   });
 });
 

@@ -123,6 +123,30 @@ describe('public view and export pages', () => {
     }
   });
 
+  it("answers a 304 that keeps the framed page working: no Strapi CSP or X-Frame-Options, Strapi's Vary kept", async () => {
+    const url = `/api/processon/view/articles/${published.mind}`;
+    const first = await app.http().get(url).set('Origin', 'https://frontend.example');
+    expect(first.headers.vary).toContain('Origin');
+    expect(first.headers.vary).toContain('Authorization');
+    const again = await app.http().get(url).set('Origin', 'https://frontend.example').set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    // A browser merges these headers into the page it keeps: Strapi's `frame-ancestors 'self'`
+    // (or a new nonce) would replace the page's own CSP and break the iframe.
+    expect(again.headers['content-security-policy']).toBeUndefined();
+    expect(again.headers['x-frame-options']).toBeUndefined();
+    expect(again.headers.vary).toContain('Origin');
+    expect(again.headers.vary).toContain('Authorization');
+    // `*` is not honoured (it would claim a representation exists before the def was read).
+    expect((await app.http().get(url).set('If-None-Match', '*')).status).toBe(200);
+  });
+
+  it('sends no ETag with a 404 for a published document whose diagram is empty', async () => {
+    const empty = await app.strapi.documents('api::article.article').create({ data: { title: 'empty', diagram: null } as never, status: 'published' });
+    const res = await app.http().get(`/api/processon/view/articles/${empty.documentId}`);
+    expect(res.status).toBe(404);
+    expect(res.headers.etag).toBeUndefined();
+  });
+
   it('renders a page once per version: later answers come from the page cache, each with its own nonce', async () => {
     const url = `/api/processon/view/articles/${published.flow}`;
     const embeds = app.strapi.plugin('processon').service('embeds') as { load: (...args: unknown[]) => unknown; forgetPages(): void };
@@ -193,6 +217,31 @@ describe('public view and export pages', () => {
     const link = /<link rel="alternate" type="application\/json\+oembed" href="([^"]+)" title="([^"]+)">/.exec(page.text);
     expect(link?.[1]).toBe(`http://localhost:1337/api/processon/oembed?url=${encodeURIComponent(viewUrl)}`);
     expect(link?.[2]).toBe('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('refuses an oEmbed url with bad percent-encoding with 400', async () => {
+    const bad = `http://localhost:1337/api/processon/view/articles/%E4%ZZ?field=diagram`;
+    const res = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(bad)}`);
+    expect(res.status).toBe(400);
+  });
+
+  it('frames by default from the origins strapi::cors allows (list, comma-separated string, function)', async () => {
+    const settings = app.strapi.plugin('processon').service('settings') as { frameAncestors(): string[] };
+    const original = app.strapi.config.get('middlewares');
+    const withCors = (origin: unknown) =>
+      app.strapi.config.set('middlewares', ['strapi::errors', { name: 'strapi::cors', config: { origin } }]);
+    try {
+      withCors(['https://a.example', 'https://b.example']);
+      expect(settings.frameAncestors()).toEqual(['https://a.example', 'https://b.example']);
+      withCors('https://a.example, https://b.example');
+      expect(settings.frameAncestors()).toEqual(['https://a.example', 'https://b.example']);
+      withCors(() => 'https://a.example');
+      expect(settings.frameAncestors()).toEqual(["'self'"]);
+      withCors('*');
+      expect(settings.frameAncestors()).toEqual(['*']);
+    } finally {
+      app.strapi.config.set('middlewares', original);
+    }
   });
 
   it('refuses bad oEmbed requests', async () => {

@@ -113,7 +113,13 @@ describe('callback', () => {
     const state = await app.http().get(`/processon/sessions/${sessionId}`).set('Authorization', `Bearer ${admin.token}`);
     expect(state.status).toBe(200);
     expect(state.body.data.revision).toMatchObject({ chartid: body.chartid, def, size: 19.9, valid: true, source: 'callback' });
+    expect(state.body.data.revisionId).toBe(state.body.data.revision.id);
     expect(state.body.data.savedAt).toEqual(expect.any(String));
+    // Polling with the revision already seen does not download the diagram again.
+    const seen = await app.http().get(`/processon/sessions/${sessionId}?since=${state.body.data.revisionId}`).set('Authorization', `Bearer ${admin.token}`);
+    expect(seen.body.data).toMatchObject({ revision: null, revisionId: state.body.data.revisionId });
+    expect(seen.text.length).toBeLessThan(1000);
+    expect(def.length).toBeGreaterThan(10000);
   });
 
   it('accepts a form-encoded push with size and valid as strings', async () => {
@@ -177,14 +183,16 @@ describe('callback', () => {
     const malformed = await app.http().post('/api/processon/callback?token=nonsense').send({ chartid: body.chartid, def, valid: true });
     expect(malformed.status).toBe(403);
 
+    const emptyValid = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def: '', valid: true });
+    expect(emptyValid.status).toBe(400);
+    expect(emptyValid.text).toBe('error: bad request: def is empty while valid is true');
+    const emptyValidZh = await app.http().post(url.pathname + url.search).set('Accept-Language', 'zh-CN').send({ chartid: body.chartid, def: '', valid: true });
+    expect(emptyValidZh.text).toBe('错误：请求无效：valid 为 true 时 def 不能为空');
+
     await app.strapi.db.query('plugin::processon.edit-session').deleteMany({ where: { chartid: body.chartid } });
     const gone = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def, size: '1', valid: true });
     expect(gone.status).toBe(404);
     expect(gone.text).toBe('error: unknown editing session');
-
-    const emptyValid = await app.http().post(url.pathname + url.search).send({ chartid: body.chartid, def: '', valid: true });
-    expect(emptyValid.status).toBe(400);
-    expect(emptyValid.text).toContain('def is empty while valid is true');
 
     expect(await revisionCount(body.chartid)).toBe(0);
     expect(await revisionCount(other)).toBe(0);

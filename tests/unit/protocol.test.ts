@@ -135,6 +135,12 @@ describe('callback push parsing', () => {
     expect(parseCallbackPush({ chartid: CHART, def: '', valid: true })).toEqual({ ok: false, error: 'def is empty while valid is true' });
     expect(parseCallbackPush({ chartid: CHART, def: '{}', valid: 'maybe' })).toEqual({ ok: false, error: 'valid must be true or false' });
   });
+  it('refuses fields sent twice or as arrays (def[]=…, "def": ["…"]), even with one element', () => {
+    expect(parseCallbackPush({ chartid: CHART, def: ['{}'] })).toEqual({ ok: false, error: 'def must be a string' });
+    expect(parseCallbackPush({ chartid: [CHART], def: '{}' })).toEqual({ ok: false, error: 'chartid must be a string' });
+    expect(parseCallbackPush({ chartid: CHART, def: '{}', valid: ['true'] })).toEqual({ ok: false, error: 'valid must be true or false' });
+    expect(parseCallbackPush(`chartid=${CHART}&def=a&def=b`)).toEqual({ ok: false, error: 'def must be a string' });
+  });
 });
 
 describe('editor messages', () => {

@@ -174,7 +174,7 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
       }
       inFlight = true;
       try {
-        const state = await fetchSessionState(client, sessionId, controller.signal);
+        const state = await fetchSessionState(client, sessionId, lastSeen, controller.signal);
         if (stopped) return;
         failures = 0;
         setRetrying(false);

@@ -33,13 +33,16 @@ export const createSession = async (
   return data.data;
 };
 
+/** The session's newest save; `since` (the newest revision already seen) spares downloading it again. */
 export const fetchSessionState = async (
   client: FetchClient,
   sessionId: string,
+  since: string | null,
   signal?: AbortSignal
 ): Promise<SessionStateResponse['data']> => {
+  const query = since ? `?since=${encodeURIComponent(since)}` : '';
   const { data } = await client.get<SessionStateResponse>(
-    `/processon/sessions/${encodeURIComponent(sessionId)}`,
+    `/processon/sessions/${encodeURIComponent(sessionId)}${query}`,
     { signal }
   );
   return data.data;

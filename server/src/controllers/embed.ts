@@ -30,9 +30,17 @@ export const parseViewUrl = (
   const field = parsed.searchParams.get('field') ?? undefined;
   const locale = parsed.searchParams.get('locale') ?? undefined;
   const search = new URLSearchParams({ ...(field ? { field } : {}), ...(locale ? { locale } : {}) }).toString();
+  let contentType: string;
+  let documentId: string;
+  try {
+    contentType = decodeURIComponent(match[1]);
+    documentId = decodeURIComponent(match[2]);
+  } catch {
+    return null; // bad percent-encoding
+  }
   return {
-    contentType: decodeURIComponent(match[1]),
-    documentId: decodeURIComponent(match[2]),
+    contentType,
+    documentId,
     field,
     locale,
     path: parsed.pathname,
@@ -65,28 +73,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const located = await embeds.locate(address, embeds.mayReadFor((ctx.state as { auth?: unknown }).auth));
     if (!located) throw new errors.NotFoundError(NOT_FOUND);
     const etag = await embeds.etag(located, what);
-    ctx.set({
-      ETag: etag,
-      'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}`,
-      // The answer depends on who asks (their permissions) and on the encoding.
-      Vary: 'Authorization, Accept-Encoding',
-    });
+    ctx.set({ ETag: etag, 'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}` });
+    // The answer depends on who asks (their permissions) and on the encoding; Strapi's own Vary
+    // (Origin, from strapi::cors) stays.
+    ctx.vary('Authorization');
+    ctx.vary('Accept-Encoding');
+    // `*` is not honoured: it would answer 304 for a document whose diagram turns out empty (404).
     const ifNoneMatch = ctx.get('If-None-Match');
     const bare = (tag: string) => tag.trim().replace(/^W\//, '');
-    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag))) {
+    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => bare(tag) === bare(etag))) {
       ctx.status = 304;
+      // A browser merges a 304's headers into the response it keeps: Strapi's own CSP
+      // (frame-ancestors 'self', no nonce of the kept page) and X-Frame-Options would replace the
+      // page's and break every framed embed at its first revalidation. The kept ones stay right.
+      ctx.remove('Content-Security-Policy');
+      ctx.remove('X-Frame-Options');
       return null;
     }
     return { located, etag };
+  };
+
+  /** A located document whose diagram is empty after all: the 404, without the caching headers. */
+  const notFound = (ctx: Context): never => {
+    ctx.remove('ETag');
+    ctx.remove('Cache-Control');
+    throw new errors.NotFoundError(NOT_FOUND);
   };
 
   /** Like `locate`, then reads the diagram itself. */
   const resolve = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<ResolvedDiagram | null> => {
     const found = await locate(ctx, what, address);
     if (!found) return null;
-    const diagram = await getService(strapi, 'embeds').load(found.located);
-    if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
-    return diagram;
+    return (await getService(strapi, 'embeds').load(found.located)) ?? notFound(ctx);
   };
 
   const exportType = (ctx: Context): ExportType => {
@@ -115,7 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const diagram = await embeds.load(found.located);
       return diagram && { form: await form(diagram), title: diagram.value.title, oembedUrl };
     });
-    if (!page) throw new errors.NotFoundError(NOT_FOUND);
+    if (!page) return notFound(ctx);
     ctx.remove('X-Frame-Options');
     ctx.set(page.headers);
     ctx.type = 'text/html; charset=utf-8';

@@ -75,12 +75,16 @@ const ownSession = async (strapi: Core.Strapi, ctx: Context): Promise<EditSessio
   return session;
 };
 
-/** What the field polls: the newest save through a session. */
-const stateOf = async (strapi: Core.Strapi, session: EditSessionRow): Promise<SessionStateResponse['data']> => ({
+/** What the field polls: the newest save through a session (its def only when new to the caller). */
+const stateOf = async (strapi: Core.Strapi, session: EditSessionRow, since?: string): Promise<SessionStateResponse['data']> => ({
   sessionId: session.sessionKey,
   chartid: session.chartid,
   expiresAt: new Date(session.expiresAt).toISOString(),
-  revision: session.lastRevision ? await getService(strapi, 'revisions').findOne(session.lastRevision) : null,
+  revision:
+    session.lastRevision && session.lastRevision !== since
+      ? await getService(strapi, 'revisions').findOne(session.lastRevision)
+      : null,
+  revisionId: session.lastRevision,
   savedAt: session.lastSavedAt ? new Date(session.lastSavedAt).toISOString() : null,
 });
 
@@ -129,6 +133,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async state(ctx: Context) {
-    ctx.body = { data: await stateOf(strapi, await ownSession(strapi, ctx)) };
+    const since = typeof ctx.query.since === 'string' ? ctx.query.since : undefined;
+    ctx.body = { data: await stateOf(strapi, await ownSession(strapi, ctx), since) };
   },
 });

@@ -22,15 +22,16 @@
  * These limits depend on maxDefSize only, not on the app's own (which stay as they are everywhere else).
  *
  * Only requests that carry the credential the route requires get the larger parser: a callback
- * with a `token` query parameter shaped like a callback token, an admin save with an
- * `Authorization: Bearer …` header. This is a cheap filter, not authentication (the routes verify
- * the token / the admin session after parsing); requests that cannot succeed keep Strapi's limits.
+ * whose token is verified against its session first (a bad one is answered without reading the
+ * body), an admin save with an `Authorization: Bearer …` header (a cheap filter: the route
+ * authenticates the admin after parsing); requests that cannot succeed keep Strapi's limits.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
-import { tokenSessionId } from '../processon';
 import { getService, PLUGIN_ID } from '../utils';
+import { answerCallback, prefersChinese } from '../utils/callback-answers';
+import type { CallbackTokenCheck } from '../services/sessions';
 
 /** Room in a body for the fields other than def. */
 export const BODY_OVERHEAD = 64 * 1024;
@@ -97,14 +98,14 @@ export const savePathMatcher = (restPrefix: string) => {
   };
 };
 
-/** Whether the request carries the credential its save route requires (shape only, not verified). */
-const carriesCredential = (ctx: Context, channel: SaveChannel): boolean => {
-  if (channel === 'callback') {
-    const token = ctx.query.token;
-    return typeof token === 'string' && tokenSessionId(token) !== null;
-  }
-  return /^bearer\s+\S+$/i.test(ctx.get('authorization'));
-};
+/** Whether an admin save carries a bearer credential (shape only: the route authenticates it). */
+const carriesAdminCredential = (ctx: Context): boolean => /^bearer\s+\S+$/i.test(ctx.get('authorization'));
+
+const CALLBACK_CHECK = Symbol.for('processon.callbackToken');
+
+/** The callback token check made before parsing, for the route to reuse. */
+export const callbackTokenOf = (ctx: Context): CallbackTokenCheck | undefined =>
+  (ctx.state as Record<symbol, CallbackTokenCheck | undefined>)[CALLBACK_CHECK];
 
 /** "20 MB", "512 KB" or "1234567 bytes": exact, so the message never rounds the limit. */
 export const formatLimit = (bytes: number): string => {
@@ -129,7 +130,7 @@ export const answerTooLarge = (ctx: Context, channel: SaveChannel, limit: number
   ctx.status = 413;
   ctx.type = 'text/plain; charset=utf-8';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = tooLargeMessage(limit, ctx.acceptsLanguages('en', 'zh') === 'zh' ? 'zh' : 'en');
+  ctx.body = tooLargeMessage(limit, prefersChinese(ctx) ? 'zh' : 'en');
 };
 
 /** A callback body the parser cannot read (malformed JSON, broken multipart): a short 400 text. */
@@ -137,7 +138,7 @@ const answerUnreadable = (ctx: Context): void => {
   ctx.status = 400;
   ctx.type = 'text/plain; charset=utf-8';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = ctx.acceptsLanguages('en', 'zh') === 'zh' ? '错误：无法读取请求内容' : 'error: the request body could not be read';
+  ctx.body = prefersChinese(ctx) ? '错误：无法读取请求内容' : 'error: the request body could not be read';
 };
 
 /** Whether a def is over `maxDefSize` UTF-8 bytes (cheap bounds first: a UTF-16 unit is 1–3 bytes). */
@@ -198,7 +199,17 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
 
     return async (ctx: Context, next: Next) => {
       const channel = match(ctx.method, ctx.path);
-      if (!channel || !carriesCredential(ctx, channel)) return appParser(ctx, next);
+      if (!channel) return appParser(ctx, next);
+      if (channel === 'callback') {
+        // The token is verified before any body is read: a push without a valid token is answered
+        // at once (short text), and only a real session's push gets the large parser.
+        const token = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+        const check = await getService(strapi, 'sessions').checkToken(token);
+        if (!check.ok) return answerCallback(ctx, check.status, check.message);
+        (ctx.state as Record<symbol, CallbackTokenCheck>)[CALLBACK_CHECK] = check;
+      } else if (!carriesAdminCredential(ctx)) {
+        return appParser(ctx, next);
+      }
       let parsed = false;
       try {
         return await saveParser(ctx, () => {

@@ -84,14 +84,20 @@ export interface RevisionDTO {
   createdAt: string;
 }
 
-/** GET /processon/sessions/:sessionId answer: the newest save received through that session. */
+/** GET /processon/sessions/:sessionId[?since=<revision id>] answer: the newest save received through that session. */
 export interface SessionStateResponse {
   data: {
     sessionId: string;
     chartid: string;
     expiresAt: string;
-    /** The revision the newest save through this session resulted in (an identical save is stored once). */
+    /**
+     * The revision the newest save through this session resulted in (an identical save is stored
+     * once); null when there is none yet, or when it is the one the caller named in `?since=<id>`
+     * (so a poll does not download a diagram it already has).
+     */
     revision: RevisionDTO | null;
+    /** The id of that newest revision, whether or not `revision` carries it. */
+    revisionId: string | null;
     /** When the newest save through this session arrived (changes even for an identical save). */
     savedAt: string | null;
   };

@@ -31,20 +31,19 @@ export const bodyToRecord = (body: unknown): Record<string, unknown> | null => {
   }
   if (text.includes('=')) {
     const out: Record<string, unknown> = {};
-    new URLSearchParams(text).forEach((value, key) => {
-      out[key] = value;
-    });
+    const params = new URLSearchParams(text);
+    for (const key of new Set(params.keys())) {
+      const values = params.getAll(key);
+      out[key] = values.length === 1 ? values[0] : values; // a repeated field, as a form parser gives it
+    }
     return out;
   }
   return null;
 };
 
-/** A form field may arrive as an array when sent twice; take the single value or refuse. */
-const single = (value: unknown): unknown =>
-  Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
 
 export const parseValid = (value: unknown): boolean | null => {
-  const v = single(value);
+  const v = value;
   if (typeof v === 'boolean') return v;
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
@@ -55,7 +54,7 @@ export const parseValid = (value: unknown): boolean | null => {
 export const MAX_REPORTED_SIZE_KB = 1024 * 1024;
 
 export const parseSize = (value: unknown): number | null => {
-  const v = single(value);
+  const v = value;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d{1,12}(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 && n <= MAX_REPORTED_SIZE_KB ? n : null;
 };
@@ -63,11 +62,13 @@ export const parseSize = (value: unknown): number | null => {
 export const parseCallbackPush = (body: unknown): ParseResult<CallbackPush> => {
   const record = bodyToRecord(body);
   if (!record) return { ok: false, error: 'The body must be an object with chartid, def, size and valid' };
-  const chartid = single(record.chartid);
-  if (typeof chartid !== 'string' || chartid.trim() === '') {
+  // A field sent twice (or as `def[]=`) arrives as an array: not a string, refused like any other.
+  const chartid = record.chartid;
+  if (chartid === undefined || chartid === null || (typeof chartid === 'string' && chartid.trim() === '')) {
     return { ok: false, error: 'chartid is missing' };
   }
-  const def = single(record.def);
+  if (typeof chartid !== 'string') return { ok: false, error: 'chartid must be a string' };
+  const def = record.def;
   if (typeof def !== 'string') return { ok: false, error: 'def must be a string' };
   const validRaw = record.valid;
   let valid: boolean;

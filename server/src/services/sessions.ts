@@ -1,6 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { buildEditForm, signToken, type Category, type CreateSessionBody, type FormDescriptor } from '../processon';
+import {
+  buildEditForm,
+  signToken,
+  tokenSessionId,
+  verifyToken,
+  type Category,
+  type CreateSessionBody,
+  type FormDescriptor,
+} from '../processon';
+import type { CallbackMessage } from '../utils/callback-answers';
 import { SESSION_UID, getService } from '../utils';
 
 export interface EditSessionRow {
@@ -17,6 +26,10 @@ export interface EditSessionRow {
   lastRevision: string | null;
   lastSavedAt: string | Date | null;
 }
+
+export type CallbackTokenCheck =
+  | { ok: true; session: EditSessionRow }
+  | { ok: false; status: 401 | 403 | 404; message: CallbackMessage };
 
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
@@ -83,6 +96,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       hidebtn: values.hidebtn,
     });
     return { session, form };
+  },
+
+  /**
+   * Checks a callback token against the session it names: well formed, that session exists, signed
+   * (HMAC over the session and its chartid) with this deployment's secret, not expired. Needs no
+   * body, so it runs before a large body is parsed (middlewares/body-limit.ts) and in the route.
+   */
+  async checkToken(token: string | undefined): Promise<CallbackTokenCheck> {
+    if (!token) return { ok: false, status: 401, message: 'noToken' };
+    const sessionKey = tokenSessionId(token);
+    if (!sessionKey) return { ok: false, status: 403, message: 'badToken' };
+    const session = await getService(strapi, 'sessions').findByKey(sessionKey);
+    if (!session) return { ok: false, status: 404, message: 'unknownSession' };
+    const check = verifyToken(getService(strapi, 'settings').callbackSecret(), token, session.chartid);
+    if (check.ok) return { ok: true, session };
+    return check.reason === 'expired'
+      ? { ok: false, status: 401, message: 'expired' }
+      : { ok: false, status: 403, message: 'badToken' };
   },
 
   async findByKey(sessionKey: string): Promise<EditSessionRow | null> {

@@ -163,16 +163,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return pluginConfig().cacheMaxAge ?? (Number.isInteger(env) && env >= 0 ? env : DEFAULT_CACHE_MAX_AGE);
     },
 
-    /** Origins allowed to frame the public pages: config, else what strapi::cors allows. */
+    /**
+     * Origins allowed to frame the public pages: config, else what strapi::cors allows (a list, or
+     * a comma-separated string, as strapi::cors reads it; `*` stays `*`). A cors origin given as a
+     * function cannot be listed: then only the app itself ('self'), until frameAncestors is set.
+     */
     frameAncestors(): string[] {
       const configured = pluginConfig().frameAncestors;
       if (configured) return configured;
       const middlewares = (strapi.config.get('middlewares') as unknown[] | undefined) ?? [];
       for (const m of middlewares) {
         if (m && typeof m === 'object' && (m as { name?: unknown }).name === 'strapi::cors') {
-          const origin = (m as { config?: { origin?: unknown } }).config?.origin;
-          if (typeof origin === 'string') return origin === '*' ? ['*'] : [origin];
-          if (Array.isArray(origin)) return origin.filter((o): o is string => typeof o === 'string');
+          const config = (m as { config?: { origin?: unknown } }).config;
+          if (!config || !('origin' in config)) return ['*'];
+          const origin = config.origin;
+          const list = typeof origin === 'string' ? origin.split(',') : Array.isArray(origin) ? origin : null;
+          if (!list) return ["'self'"];
+          const origins = list.filter((o): o is string => typeof o === 'string').map((o) => o.trim()).filter(Boolean);
+          return origins.length > 0 ? origins : ["'self'"];
         }
       }
       return ['*'];
