@@ -3,6 +3,10 @@
  * against a real Strapi, browser in Chromium) and ends with one line summing them all:
  * `N passed, N failed`. Exits non-zero when anything failed.
  *
+ * The integration suite runs twice: on SQLite, then on PostgreSQL (scripts/postgres.ts makes the
+ * server of PROCESSON_TEST_PG_URL available, starting Debian's local cluster when root; if it
+ * cannot, that counts as a failure, never as a skip).
+ *
  * Flags: --no-build (reuse the last build), --no-browser (skip the browser suite).
  */
 import fs from 'fs';
@@ -10,6 +14,7 @@ import os from 'os';
 import path from 'path';
 import { spawn } from 'child_process';
 import { bin, buildPluginAndPlayground, repoRoot, run } from './lib';
+import { dropStaleDatabases, ensurePostgres } from './postgres';
 
 interface JestSummary {
   numPassedTests: number;
@@ -20,10 +25,10 @@ interface JestSummary {
   success: boolean;
 }
 
-const runJest = (projects: string[], outputFile: string, extra: string[] = []): Promise<number> =>
+const runJest = (projects: string[], outputFile: string, extra: string[], env: Record<string, string>): Promise<number> =>
   new Promise((resolve) => {
     const args = ['--ci', '--selectProjects', ...projects, '--json', `--outputFile=${outputFile}`, ...extra];
-    const child = spawn(bin('jest'), args, { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn(bin('jest'), args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 
@@ -102,19 +107,42 @@ const main = async () => {
     }
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-jest-'));
-  const suites: { name: string; projects: string[]; extra: string[] }[] = [
-    { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [] },
-    // One Strapi at a time: each test file boots its own in-process Strapi.
-    { name: 'integration', projects: ['integration'], extra: ['--runInBand', '--forceExit'] },
+  // One Strapi at a time in the integration suites: each test file boots its own in-process Strapi.
+  const integration = ['--runInBand', '--forceExit'];
+  const suites: { name: string; projects: string[]; extra: string[]; env: Record<string, string>; before?: () => Promise<void> }[] = [
+    { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [], env: {} },
+    { name: 'integration (sqlite)', projects: ['integration'], extra: integration, env: { PROCESSON_TEST_DATABASE: 'sqlite' } },
+    {
+      name: 'integration (postgres)',
+      projects: ['integration'],
+      extra: integration,
+      env: { PROCESSON_TEST_DATABASE: 'postgres' },
+      before: async () => {
+        await ensurePostgres();
+        await dropStaleDatabases();
+      },
+    },
   ];
 
   let passed = checksPassed;
   let failed = checksFailed + (buildFailed ? 1 : 0);
   let skipped = 0;
   const lines: string[] = [`checks: ${checksPassed} passed, ${checksFailed} failed`];
-  for (const suite of suites) {
-    const file = path.join(out, `${suite.projects.join('-')}.json`);
-    const code = await runJest(suite.projects, file, suite.extra);
+  for (const [index, suite] of suites.entries()) {
+    const suiteStarted = Date.now();
+    const seconds = () => `${Math.round((Date.now() - suiteStarted) / 1000)} s`;
+    if (suite.before) {
+      try {
+        await suite.before();
+      } catch (error) {
+        console.error(`${suite.name}: ${error instanceof Error ? error.message : String(error)}`);
+        lines.push(`${suite.name}: not run, ${error instanceof Error ? error.message : String(error)}`);
+        failed += 1;
+        continue;
+      }
+    }
+    const file = path.join(out, `suite-${index}.json`);
+    const code = await runJest(suite.projects, file, suite.extra, suite.env);
     if (!fs.existsSync(file)) {
       lines.push(`${suite.name}: jest produced no report (exit ${code})`);
       failed += 1;
@@ -128,7 +156,8 @@ const main = async () => {
     skipped += summary.numPendingTests;
     lines.push(
       `${suite.name}: ${summary.numPassedTests} passed, ${summary.numFailedTests + crashed} failed` +
-        (summary.numPendingTests ? `, ${summary.numPendingTests} skipped` : '')
+        (summary.numPendingTests ? `, ${summary.numPendingTests} skipped` : '') +
+        ` (${seconds()})`
     );
     if (code !== 0 && summary.numFailedTests + crashed === 0) {
       lines.push(`${suite.name}: jest exited with ${code}`);
