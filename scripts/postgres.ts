@@ -64,6 +64,8 @@ export interface PgDatabase {
   name: string;
   /** DATABASE_* variables that point Strapi at this database. */
   env: Record<string, string>;
+  /** A connected client on this database (the caller ends it). */
+  connect(): Promise<Client>;
   /** Drops the database (closing whatever connection is still open on it). */
   drop(): Promise<void>;
 }
@@ -78,6 +80,13 @@ export const createDatabase = async (prefix: string): Promise<PgDatabase> => {
   return {
     name,
     env: strapiDatabaseEnv(name),
+    connect: async () => {
+      const url = new URL(pgAdminUrl());
+      url.pathname = `/${name}`;
+      const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 });
+      await client.connect();
+      return client;
+    },
     drop: () => withAdmin(async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`))),
   };
 };

@@ -3,9 +3,10 @@
  * against a real Strapi, browser in Chromium) and ends with one line summing them all:
  * `N passed, N failed`. Exits non-zero when anything failed.
  *
- * The integration suite runs twice: on SQLite, then on PostgreSQL (scripts/postgres.ts makes the
+ * The integration suite runs twice: on SQLite, then on PostgreSQL together with the multi-instance
+ * tests (several Strapi processes on one PostgreSQL database). scripts/postgres.ts makes the
  * server of PROCESSON_TEST_PG_URL available, starting Debian's local cluster when root; if it
- * cannot, that counts as a failure, never as a skip).
+ * cannot, that counts as a failure, never as a skip.
  *
  * Flags: --no-build (reuse the last build), --no-browser (skip the browser suite).
  */
@@ -113,8 +114,9 @@ const main = async () => {
     { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [], env: {} },
     { name: 'integration (sqlite)', projects: ['integration'], extra: integration, env: { PROCESSON_TEST_DATABASE: 'sqlite' } },
     {
-      name: 'integration (postgres)',
-      projects: ['integration'],
+      // ... plus the multi-instance tests (two `strapi start` processes on one database).
+      name: 'integration + multi-instance (postgres)',
+      projects: ['integration', 'multi-instance'],
       extra: integration,
       env: { PROCESSON_TEST_DATABASE: 'postgres' },
       before: async () => {
