@@ -122,7 +122,13 @@ const startLocalCluster = async (url: string): Promise<void> => {
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter((cols) => cols.length >= 4);
-  if (clusters.length === 0) throw new Error('pg_lsclusters lists no cluster (is the postgresql package installed?)');
+  if (clusters.length === 0) {
+    // The package normally creates a "main" cluster; create it when it did not.
+    const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort() : [];
+    const version = versions.at(-1);
+    if (!version) throw new Error('no PostgreSQL server under /usr/lib/postgresql (is the postgresql package installed?)');
+    execFileSync('pg_createcluster', [version, 'main', '--start'], { stdio: 'inherit' });
+  }
   for (const [version, name, , status] of clusters) {
     if (status !== 'online') execFileSync('pg_ctlcluster', [version, name, 'start'], { stdio: 'inherit' });
   }
