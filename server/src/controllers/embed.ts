@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { escapeHtml, isExportType, type ExportType, type FormDescriptor } from '../processon';
+import { escapeHtml, isExportType, type EditableSettings, type ExportType, type FormDescriptor } from '../processon';
 import { getService } from '../utils';
 import type { DiagramAddress, ResolvedDiagram } from '../services/embeds';
 
@@ -80,11 +80,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     locale: queryString(ctx, 'locale'),
   });
 
-  const resolve = async (ctx: Context, what: string, address = addressOf(ctx)): Promise<ResolvedDiagram | null> => {
+  /**
+   * The diagram at the address, with the one snapshot of the settings (per-instance cache, see
+   * services/settings.ts) that this request's ETag, form and links are all made from.
+   */
+  const resolve = async (
+    ctx: Context,
+    what: string,
+    address = addressOf(ctx)
+  ): Promise<{ diagram: ResolvedDiagram; values: EditableSettings } | null> => {
     const embeds = getService(strapi, 'embeds');
     const located = await embeds.locate(address, mayRead(ctx));
     if (!located) throw new errors.NotFoundError(NOT_FOUND);
-    const etag = await embeds.etag(located, what);
+    const { values } = await getService(strapi, 'settings').cached();
+    const etag = embeds.etag(located, what, values);
     const cacheHeaders = {
       ETag: etag,
       'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}`,
@@ -101,7 +110,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const diagram = await embeds.load(located);
     if (!diagram) throw new errors.NotFoundError(NOT_FOUND);
     ctx.set(cacheHeaders);
-    return diagram;
+    return { diagram, values };
   };
 
   const exportType = (ctx: Context): ExportType => {
@@ -111,10 +120,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Public base of absolute links: the configured public URL, else the request's own origin. */
-  const publicBase = async (ctx: Context): Promise<string> => {
-    const { values } = await getService(strapi, 'settings').cached();
-    return values.publicUrl || ctx.origin;
-  };
+  const publicBase = (ctx: Context, values: EditableSettings): string => values.publicUrl || ctx.origin;
 
   const sendPage = (ctx: Context, form: FormDescriptor, title: string, oembedUrl?: string) => {
     const { html, headers } = getService(strapi, 'embeds').page(form, title, oembedUrl);
@@ -126,18 +132,18 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async view(ctx: Context) {
-      const diagram = await resolve(ctx, 'view');
-      if (!diagram) return;
-      const base = await publicBase(ctx);
+      const found = await resolve(ctx, 'view');
+      if (!found) return;
+      const base = publicBase(ctx, found.values);
       const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(base + ctx.originalUrl)}`;
-      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title, oembedUrl);
+      sendPage(ctx, getService(strapi, 'embeds').viewForm(found.diagram, found.values), found.diagram.value.title, oembedUrl);
     },
 
     async export(ctx: Context) {
       const type = exportType(ctx);
-      const diagram = await resolve(ctx, `export:${type}`);
-      if (!diagram) return;
-      sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
+      const found = await resolve(ctx, `export:${type}`);
+      if (!found) return;
+      sendPage(ctx, getService(strapi, 'embeds').exportForm(found.diagram, type, found.values), found.diagram.value.title);
     },
 
     /** JSON descriptor `{action, method, fields}` of the view (default) or export form. */
@@ -145,10 +151,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const kind = queryString(ctx, 'kind') ?? 'view';
       if (kind !== 'view' && kind !== 'export') throw new errors.ValidationError('kind must be "view" or "export"');
       const type = kind === 'export' ? exportType(ctx) : undefined;
-      const diagram = await resolve(ctx, `descriptor:${kind}:${type ?? ''}`);
-      if (!diagram) return;
+      const found = await resolve(ctx, `descriptor:${kind}:${type ?? ''}`);
+      if (!found) return;
       const embeds = getService(strapi, 'embeds');
-      const form = type ? await embeds.exportForm(diagram, type) : await embeds.viewForm(diagram);
+      const form = type ? embeds.exportForm(found.diagram, type, found.values) : embeds.viewForm(found.diagram, found.values);
       ctx.body = { data: { action: form.action, method: form.method, acceptCharset: form.acceptCharset, fields: form.fields } };
     },
 
@@ -174,14 +180,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const width = dimension('maxwidth', OEMBED_WIDTH);
       const height = dimension('maxheight', OEMBED_HEIGHT);
-      const diagram = await resolve(ctx, `oembed:${width}x${height}`, {
+      const found = await resolve(ctx, `oembed:${width}x${height}`, {
         contentType: target.contentType,
         documentId: target.documentId,
         field: target.field ?? 'diagram',
         locale: target.locale,
       });
-      if (!diagram) return;
-      const base = await publicBase(ctx);
+      if (!found) return;
+      const { diagram } = found;
+      const base = publicBase(ctx, found.values);
       const src = `${base}${target.path}${target.search}`;
       ctx.body = {
         version: '1.0',

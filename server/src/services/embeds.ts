@@ -9,6 +9,7 @@ import {
   isDiagramValue,
   renderAutoSubmitPage,
   type DiagramValue,
+  type EditableSettings,
   type ExportType,
   type FormDescriptor,
 } from '../processon';
@@ -110,11 +111,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * A weak ETag (the page's CSP nonce differs per answer) from everything that determines an answer: the document version, locale, field,
-     * what is asked (view/export/descriptor, type), and the settings that go into the form or headers.
+     * what is asked (view/export/descriptor, type), and the settings that go into the form, links or headers. `values` is the
+     * request's one snapshot of the settings, the same the answer is built from (so an ETag never names another answer's content).
      */
-    async etag(located: LocatedDiagram, what: string): Promise<string> {
+    etag(located: LocatedDiagram, what: string, values: EditableSettings): string {
       const settings = getService(strapi, 'settings');
-      const { values } = await settings.cached();
       const hash = createHash('sha256')
         .update(
           JSON.stringify([
@@ -126,6 +127,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             what,
             values.appkey,
             values.apiBaseUrl,
+            values.publicUrl,
             settings.frameAncestors(),
             settings.cacheMaxAge(),
           ])
@@ -135,8 +137,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return `W/"${hash}"`;
     },
 
-    async viewForm(diagram: ResolvedDiagram): Promise<FormDescriptor<'view'>> {
-      const { values } = await getService(strapi, 'settings').cached();
+    viewForm(diagram: ResolvedDiagram, values: EditableSettings): FormDescriptor<'view'> {
       return buildViewForm({
         apiBaseUrl: values.apiBaseUrl,
         appkey: values.appkey,
@@ -146,8 +147,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    async exportForm(diagram: ResolvedDiagram, type: ExportType): Promise<FormDescriptor<'export'>> {
-      const { values } = await getService(strapi, 'settings').cached();
+    exportForm(diagram: ResolvedDiagram, type: ExportType, values: EditableSettings): FormDescriptor<'export'> {
       return buildExportForm({
         apiBaseUrl: values.apiBaseUrl,
         appkey: values.appkey,
