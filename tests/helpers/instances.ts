@@ -49,6 +49,12 @@ export const freePort = (): Promise<number> =>
     });
   });
 
+/** Instances still running when this process exits (a crashed or force-exited test run) are killed. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 const exited = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -70,6 +76,8 @@ export const startInstance = async (
   const logFile = path.join(logDir, `${name}.log`);
   const log = fs.createWriteStream(logFile);
   const child = startPlayground({ ...SHARED_ENV, ...dbEnv, PORT: String(port), PGAPPNAME: name, ...options.env }, { quiet: true });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const url = `http://127.0.0.1:${port}`;
