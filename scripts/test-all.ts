@@ -170,6 +170,7 @@ const main = async () => {
     lines.push('browser: Chromium is not installed');
     failed += 1;
   } else if (!skipBrowser) {
+    const browserStarted = Date.now();
     const tap = path.join(out, 'browser.tap');
     const code = await runBrowserTests(tap);
     const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
@@ -181,7 +182,7 @@ const main = async () => {
     } else {
       passed += p;
       failed += f + (c || 0);
-      lines.push(`browser: ${p} passed, ${f + (c || 0)} failed`);
+      lines.push(`browser: ${p} passed, ${f + (c || 0)} failed (${Math.round((Date.now() - browserStarted) / 1000)} s)`);
       if (code !== 0 && f + (c || 0) === 0) {
         lines.push(`browser: runner exited with ${code}`);
         failed += 1;
