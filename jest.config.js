@@ -1,4 +1,8 @@
-/** Three projects: pure unit tests, the simulator, and integration tests against a real Strapi. */
+/**
+ * Four projects: pure unit tests, the simulator, integration tests against a real Strapi
+ * (in-process, on SQLite or PostgreSQL), and multi-instance tests (several `strapi start`
+ * processes sharing one PostgreSQL database).
+ */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const base = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'tsx', 'js', 'json'] };
 
@@ -13,5 +17,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
     },
+    { ...base, displayName: 'multi-instance', testMatch: ['<rootDir>/tests/multi-instance/**/*.test.ts'] },
   ],
 };

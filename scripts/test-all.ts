@@ -3,6 +3,11 @@
  * against a real Strapi, browser in Chromium) and ends with one line summing them all:
  * `N passed, N failed`. Exits non-zero when anything failed.
  *
+ * The integration suite runs twice: on SQLite, then on PostgreSQL together with the multi-instance
+ * tests (several Strapi processes on one PostgreSQL database). scripts/postgres.ts makes the
+ * server of PROCESSON_TEST_PG_URL available, starting Debian's local cluster when root; if it
+ * cannot, that counts as a failure, never as a skip.
+ *
  * Flags: --no-build (reuse the last build), --no-browser (skip the browser suite).
  */
 import fs from 'fs';
@@ -10,6 +15,7 @@ import os from 'os';
 import path from 'path';
 import { spawn } from 'child_process';
 import { bin, buildPluginAndPlayground, repoRoot, run } from './lib';
+import { dropStaleDatabases, ensurePostgres } from './postgres';
 
 interface JestSummary {
   numPassedTests: number;
@@ -20,10 +26,10 @@ interface JestSummary {
   success: boolean;
 }
 
-const runJest = (projects: string[], outputFile: string, extra: string[] = []): Promise<number> =>
+const runJest = (projects: string[], outputFile: string, extra: string[], env: Record<string, string>): Promise<number> =>
   new Promise((resolve) => {
     const args = ['--ci', '--selectProjects', ...projects, '--json', `--outputFile=${outputFile}`, ...extra];
-    const child = spawn(bin('jest'), args, { cwd: repoRoot, stdio: 'inherit' });
+    const child = spawn(bin('jest'), args, { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('exit', (code) => resolve(code ?? 1));
   });
 
@@ -102,19 +108,43 @@ const main = async () => {
     }
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-jest-'));
-  const suites: { name: string; projects: string[]; extra: string[] }[] = [
-    { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [] },
-    // One Strapi at a time: each test file boots its own in-process Strapi.
-    { name: 'integration', projects: ['integration'], extra: ['--runInBand', '--forceExit'] },
+  // One Strapi at a time in the integration suites: each test file boots its own in-process Strapi.
+  const integration = ['--runInBand', '--forceExit'];
+  const suites: { name: string; projects: string[]; extra: string[]; env: Record<string, string>; before?: () => Promise<void> }[] = [
+    { name: 'unit + simulator', projects: ['unit', 'simulator'], extra: [], env: {} },
+    { name: 'integration (sqlite)', projects: ['integration'], extra: integration, env: { PROCESSON_TEST_DATABASE: 'sqlite' } },
+    {
+      // ... plus the multi-instance tests (two `strapi start` processes on one database).
+      name: 'integration + multi-instance (postgres)',
+      projects: ['integration', 'multi-instance'],
+      extra: integration,
+      env: { PROCESSON_TEST_DATABASE: 'postgres' },
+      before: async () => {
+        await ensurePostgres();
+        await dropStaleDatabases();
+      },
+    },
   ];
 
   let passed = checksPassed;
   let failed = checksFailed + (buildFailed ? 1 : 0);
   let skipped = 0;
   const lines: string[] = [`checks: ${checksPassed} passed, ${checksFailed} failed`];
-  for (const suite of suites) {
-    const file = path.join(out, `${suite.projects.join('-')}.json`);
-    const code = await runJest(suite.projects, file, suite.extra);
+  for (const [index, suite] of suites.entries()) {
+    const suiteStarted = Date.now();
+    const seconds = () => `${Math.round((Date.now() - suiteStarted) / 1000)} s`;
+    if (suite.before) {
+      try {
+        await suite.before();
+      } catch (error) {
+        console.error(`${suite.name}: ${error instanceof Error ? error.message : String(error)}`);
+        lines.push(`${suite.name}: not run, ${error instanceof Error ? error.message : String(error)}`);
+        failed += 1;
+        continue;
+      }
+    }
+    const file = path.join(out, `suite-${index}.json`);
+    const code = await runJest(suite.projects, file, suite.extra, suite.env);
     if (!fs.existsSync(file)) {
       lines.push(`${suite.name}: jest produced no report (exit ${code})`);
       failed += 1;
@@ -128,7 +158,8 @@ const main = async () => {
     skipped += summary.numPendingTests;
     lines.push(
       `${suite.name}: ${summary.numPassedTests} passed, ${summary.numFailedTests + crashed} failed` +
-        (summary.numPendingTests ? `, ${summary.numPendingTests} skipped` : '')
+        (summary.numPendingTests ? `, ${summary.numPendingTests} skipped` : '') +
+        ` (${seconds()})`
     );
     if (code !== 0 && summary.numFailedTests + crashed === 0) {
       lines.push(`${suite.name}: jest exited with ${code}`);
@@ -139,6 +170,7 @@ const main = async () => {
     lines.push('browser: Chromium is not installed');
     failed += 1;
   } else if (!skipBrowser) {
+    const browserStarted = Date.now();
     const tap = path.join(out, 'browser.tap');
     const code = await runBrowserTests(tap);
     const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
@@ -150,7 +182,7 @@ const main = async () => {
     } else {
       passed += p;
       failed += f + (c || 0);
-      lines.push(`browser: ${p} passed, ${f + (c || 0)} failed`);
+      lines.push(`browser: ${p} passed, ${f + (c || 0)} failed (${Math.round((Date.now() - browserStarted) / 1000)} s)`);
       if (code !== 0 && f + (c || 0) === 0) {
         lines.push(`browser: runner exited with ${code}`);
         failed += 1;

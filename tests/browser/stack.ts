@@ -1,16 +1,22 @@
 /**
  * The whole product for a browser test: the ProcessOn simulator, the playground Strapi (`strapi
- * start` on a throwaway SQLite file, demo seed on) and the demo frontend on a third origin, plus
- * Debian's Chromium driven by playwright-core. Needs the admin built (`npm test` does it).
+ * start`, demo seed on) and the demo frontend on a third origin, plus Debian's Chromium driven by
+ * playwright-core. Needs the admin built (`npm test` does it).
+ *
+ * One Strapi on a throwaway SQLite file by default; with `instances: 2`, two Strapi processes
+ * (A on BROWSER_STRAPI_PORT, B on BROWSER_STRAPI_B_PORT, default the next port) sharing a
+ * throwaway PostgreSQL database, the plugin's public URL leading to B: the admin is used on A, the
+ * simulator's callbacks land on B.
  */
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import type { ChildProcess } from 'child_process';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../simulator/src/server';
 import { startFrontend, type Frontend } from '../../scripts/frontend';
-import { playgroundDir, repoRoot, startPlayground, waitForHttp } from '../../scripts/lib';
+import { playgroundDir, repoRoot } from '../../scripts/lib';
+import { createDatabase, ensurePostgres } from '../../scripts/postgres';
+import { startInstance, type Instance } from '../helpers/instances';
 
 export const outputDir = path.join(repoRoot, 'test-output', 'browser');
 
@@ -18,7 +24,10 @@ export const ADMIN = { email: 'admin@processon.local', password: 'ProcessOn-brow
 
 export interface Stack {
   simulator: RunningSimulator;
+  /** The Strapi whose admin the tests use (A when there are two). */
   strapiUrl: string;
+  /** The second Strapi (B), which the plugin's public URL leads to; null with one instance. */
+  strapiBUrl: string | null;
   frontend: Frontend;
   browser: Browser;
   stop(): Promise<void>;
@@ -27,72 +36,83 @@ export interface Stack {
 const PORTS = {
   simulator: Number(process.env.BROWSER_SIMULATOR_PORT ?? 4110),
   strapi: Number(process.env.BROWSER_STRAPI_PORT ?? 1437),
+  strapiB: Number(process.env.BROWSER_STRAPI_B_PORT ?? Number(process.env.BROWSER_STRAPI_PORT ?? 1437) + 1),
   frontend: Number(process.env.BROWSER_FRONTEND_PORT ?? 3100),
 };
 
-export const startStack = async (): Promise<Stack> => {
+const SECRETS = {
+  APP_KEYS: 'browser-key-1,browser-key-2',
+  API_TOKEN_SALT: 'browser-salt',
+  ADMIN_JWT_SECRET: 'browser-admin-jwt',
+  TRANSFER_TOKEN_SALT: 'browser-transfer',
+  JWT_SECRET: 'browser-jwt',
+  ENCRYPTION_KEY: 'browser-encryption-key',
+  ADMIN_RATE_LIMIT: 'false',
+  // Every embed is revalidated (If-None-Match → 304) at once, as after max-age in production.
+  PROCESSON_CACHE_MAX_AGE: '0',
+};
+
+export const startStack = async (options: { instances?: 1 | 2 } = {}): Promise<Stack> => {
   if (!fs.existsSync(path.join(playgroundDir, 'dist', 'build', 'index.html'))) {
     throw new Error('The admin panel is not built: run `npm test` (or `npm run build:all`) first');
   }
+  const two = options.instances === 2;
   fs.mkdirSync(outputDir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-browser-'));
+  const cleanups: (() => Promise<void>)[] = [async () => fs.rmSync(tmp, { recursive: true, force: true })];
   const simulator = await startSimulator({
     port: PORTS.simulator,
     host: '127.0.0.1',
     appkeys: [{ appkey: 'browser-appkey', domains: ['localhost'], quota: 100, active: true }],
   });
-  const strapiUrl = `http://localhost:${PORTS.strapi}`;
-  const log = fs.createWriteStream(path.join(outputDir, 'strapi.log'));
-  const strapi: ChildProcess = startPlayground(
-    {
-      PORT: String(PORTS.strapi),
-      HOST: '127.0.0.1',
-      DATABASE_FILENAME: path.join(tmp, 'data.db'),
-      APP_KEYS: 'browser-key-1,browser-key-2',
-      API_TOKEN_SALT: 'browser-salt',
-      ADMIN_JWT_SECRET: 'browser-admin-jwt',
-      TRANSFER_TOKEN_SALT: 'browser-transfer',
-      JWT_SECRET: 'browser-jwt',
-      ENCRYPTION_KEY: 'browser-encryption-key',
-      ADMIN_RATE_LIMIT: 'false',
-      // Every embed is revalidated (If-None-Match → 304) at once, as after max-age in production.
-      PROCESSON_CACHE_MAX_AGE: '0',
-      PROCESSON_DEMO_SEED: 'true',
-      DEMO_APPKEY: 'browser-appkey',
-      DEMO_SIMULATOR_URL: simulator.url,
-      DEMO_PUBLIC_URL: strapiUrl,
-      DEMO_ADMIN_EMAIL: ADMIN.email,
-      DEMO_ADMIN_PASSWORD: ADMIN.password,
-    },
-    { quiet: true }
-  );
-  strapi.stdout?.pipe(log);
-  strapi.stderr?.pipe(log);
-  await waitForHttp(`${strapiUrl}/_health`, 120_000);
-  const frontend = await startFrontend({ port: PORTS.frontend, strapiUrl, host: '127.0.0.1' });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  return {
-    simulator,
-    strapiUrl,
-    frontend,
-    browser,
-    stop: async () => {
-      await browser.close().catch(() => undefined);
-      await frontend.close().catch(() => undefined);
-      await simulator.close().catch(() => undefined);
-      await new Promise<void>((resolve) => {
-        if (strapi.exitCode !== null) return resolve();
-        strapi.once('exit', () => resolve());
-        strapi.kill('SIGTERM');
-        setTimeout(() => strapi.kill('SIGKILL'), 10_000).unref();
-      });
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  cleanups.unshift(() => simulator.close());
+  try {
+    let dbEnv: Record<string, string> = { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(tmp, 'data.db') };
+    if (two) {
+      await ensurePostgres();
+      const db = await createDatabase('browser');
+      cleanups.push(db.drop);
+      dbEnv = db.env;
+    }
+    const strapiUrl = `http://localhost:${PORTS.strapi}`;
+    const strapiBUrl = two ? `http://localhost:${PORTS.strapiB}` : null;
+    const instances: Instance[] = [];
+    // Stopped before the database is dropped.
+    cleanups.unshift(async () => void (await Promise.allSettled(instances.map((instance) => instance.stop()))));
+    instances.push(
+      await startInstance(two ? 'strapi-a' : 'strapi', dbEnv, {
+        port: PORTS.strapi,
+        logDir: outputDir,
+        env: {
+          ...SECRETS,
+          PROCESSON_DEMO_SEED: 'true',
+          DEMO_APPKEY: 'browser-appkey',
+          DEMO_SIMULATOR_URL: simulator.url,
+          DEMO_PUBLIC_URL: strapiBUrl ?? strapiUrl,
+          DEMO_ADMIN_EMAIL: ADMIN.email,
+          DEMO_ADMIN_PASSWORD: ADMIN.password,
+        },
+      })
+    );
+    if (two) instances.push(await startInstance('strapi-b', dbEnv, { port: PORTS.strapiB, logDir: outputDir, env: SECRETS }));
+    const frontend = await startFrontend({ port: PORTS.frontend, strapiUrl, host: '127.0.0.1' });
+    cleanups.unshift(() => frontend.close());
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    cleanups.unshift(() => browser.close());
+    return { simulator, strapiUrl, strapiBUrl, frontend, browser, stop: () => runAll(cleanups) };
+  } catch (error) {
+    await runAll(cleanups);
+    throw error;
+  }
+};
+
+/** Runs every cleanup in order, whatever fails. */
+const runAll = async (cleanups: (() => Promise<void>)[]): Promise<void> => {
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
 };
 
 /** A logged-in admin page; closes Strapi's first-visit tour if it shows. */

@@ -1,13 +1,16 @@
 /**
- * Boots the playground Strapi in-process on a throwaway SQLite file, for integration tests.
- * Needs the plugin built (`npm run build`) and the playground compiled (`npm run build:playground`);
- * `npm test` does both.
+ * Boots the playground Strapi in-process on a throwaway database, for integration tests: a SQLite
+ * file by default, a fresh PostgreSQL database when PROCESSON_TEST_DATABASE=postgres (see
+ * ./database.ts). Needs the plugin built and the playground compiled (`npm run build:all --
+ * --no-admin`); `npm test` does both, and runs the integration suite on both databases.
  */
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { createStrapi, type Core } from '@strapi/strapi';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export { createTestDatabase, testDatabaseKind, type TestDatabase } from './database';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const appDir = path.join(repoRoot, 'playground');
@@ -33,12 +36,17 @@ export const TEST_ENV: Record<string, string> = {
   STRAPI_LOG_LEVEL: 'warn',
 };
 
+/**
+ * Boots Strapi on `database` (kept when given, so a test can restart Strapi on the same data),
+ * else on a fresh throwaway database dropped by close().
+ */
 export const startStrapi = async (
   env: Record<string, string> = {},
-  beforeLoad?: (strapi: Core.Strapi) => void
+  beforeLoad?: (strapi: Core.Strapi) => void,
+  database?: TestDatabase
 ): Promise<TestApp> => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-it-'));
-  Object.assign(process.env, TEST_ENV, { DATABASE_FILENAME: path.join(tmp, 'data.db') }, env);
+  const db = database ?? (await createTestDatabase());
+  Object.assign(process.env, TEST_ENV, db.env, env);
   const created = createStrapi({
     appDir,
     distDir: path.join(appDir, 'dist'),
@@ -54,8 +62,8 @@ export const startStrapi = async (
     http: () => request(strapi.server.httpServer),
     close: async () => {
       await strapi.destroy();
-      for (const key of Object.keys(env)) delete process.env[key];
-      fs.rmSync(tmp, { recursive: true, force: true });
+      for (const key of [...Object.keys(env), ...Object.keys(db.env)]) delete process.env[key];
+      if (!database) await db.drop();
     },
   };
 };

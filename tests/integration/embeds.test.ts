@@ -205,6 +205,23 @@ describe('public view and export pages', () => {
     }
   });
 
+  it('changes the view page ETag, and its oEmbed link, when the public URL changes', async () => {
+    const url = `/api/processon/view/articles/${published.flow}`;
+    const first = await app.http().get(url);
+    expect(first.status).toBe(200);
+    // Through the service, which refreshes this instance's settings cache at once.
+    const settings = app.strapi.plugin('processon').service('settings') as { update(values: Record<string, unknown>): Promise<void> };
+    await settings.update({ publicUrl: 'http://cms.example.test' });
+    try {
+      const changed = await app.http().get(url).set('If-None-Match', first.headers.etag as string);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(first.headers.etag);
+      expect(changed.text).toContain('href="http://cms.example.test/api/processon/oembed?url=');
+    } finally {
+      await settings.update({ publicUrl: 'http://localhost:1337' });
+    }
+  });
+
   it('answers oEmbed (rich, iframe html) for a view URL, and the view page links to it', async () => {
     const viewUrl = `http://localhost:1337/api/processon/view/articles/${published.flow}?field=diagram`;
     const res = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(viewUrl)}&maxwidth=400`);

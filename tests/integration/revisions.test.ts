@@ -300,8 +300,10 @@ describe('a failing store', () => {
 });
 
 describe('concurrent pushes', () => {
-  const fire = async (path: string, chartid: string, defs: string[]) =>
+  /** Pushes defs[i] through paths[i % paths.length], 20 at a time. */
+  const fire = async (paths: string | string[], chartid: string, defs: string[]) =>
     bounded(defs.length, 20, async (i) => {
+      const path = typeof paths === 'string' ? paths : paths[i % paths.length];
       const res = await fetch(baseUrl + path, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -319,6 +321,22 @@ describe('concurrent pushes', () => {
     const rows = await revisionsOf(chartid);
     expect(rows).toHaveLength(200);
     expect(new Set(rows.map((r) => r.sha256))).toEqual(new Set(defs.map(sha)));
+  });
+
+  it('stores identical concurrent pushes once, through one session or several', async () => {
+    const chartid = randomUUID();
+    const sessions = [await openSession(chartid), await openSession(chartid), await openSession(chartid)];
+    for (const label of ['first', 'second']) {
+      const answers = await fire(
+        sessions.map((s) => s.path),
+        chartid,
+        Array.from({ length: 60 }, () => defOf(`identical ${label}`))
+      );
+      expect(answers.filter((a) => a.status !== 200 || a.text !== 'success')).toEqual([]);
+    }
+    const rows = await revisionsOf(chartid);
+    expect(rows.map((r) => r.def)).toEqual([defOf('identical first'), defOf('identical second')]);
+    for (const { sessionId } of sessions) expect((await sessionRow(sessionId)).lastRevision).toBe(rows[1].documentId);
   });
 
   it('prunes to the newest 10 plus the protected one under the same concurrency', async () => {

@@ -1,22 +1,19 @@
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import { createAdmin, startStrapi, type TestApp } from '../helpers/strapi';
+import { createAdmin, createTestDatabase, startStrapi, type TestApp, type TestDatabase } from '../helpers/strapi';
 
-const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'processon-settings-'));
-const dbFile = path.join(dbDir, 'data.db');
+let database: TestDatabase | null = null;
 let app: TestApp | null = null;
 
-/** (Re)starts Strapi on the same database file, as a restart of the app would. */
+/** (Re)starts Strapi on the same database, as a restart of the app would. */
 const restart = async (env: Record<string, string> = {}): Promise<TestApp> => {
   if (app) await app.close();
-  app = await startStrapi({ DATABASE_FILENAME: dbFile, ...env });
+  database ??= await createTestDatabase();
+  app = await startStrapi(env, undefined, database);
   return app;
 };
 
 afterAll(async () => {
   if (app) await app.close();
-  fs.rmSync(dbDir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 const http = () => {

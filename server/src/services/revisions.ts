@@ -26,6 +26,14 @@ interface RevisionRow {
   createdAt: string | number | Date;
 }
 
+/** What lockChart needs of the transaction Strapi hands out (a knex transaction). */
+interface RawRunner {
+  raw(sql: string, bindings: readonly (string | number)[]): PromiseLike<unknown>;
+}
+
+/** First key of the plugin's PostgreSQL advisory locks ("PrOn"); the second is the chartid's hash. */
+const CHART_LOCK_CLASS = 0x50724f6e;
+
 /** Every column but def: lists and bookkeeping never read the (possibly 20 MB) def. */
 const META_FIELDS = ['id', 'documentId', 'chartid', 'size', 'valid', 'sha256', 'source', 'sessionKey', 'userId', 'createdAt'];
 
@@ -213,12 +221,21 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * Serializes the saves of one chartid. SQLite needs nothing: its single connection already runs
-   * one transaction at a time. Elsewhere the chartid's session rows are locked (FOR UPDATE, in id
-   * order so that two saves never deadlock), which makes "identical to the newest" and pruning exact.
+   * Serializes the saves of one chartid across every Strapi instance sharing the database, for the
+   * rest of the current transaction: "identical to the newest" and pruning are then exact, whatever
+   * the concurrency. SQLite needs nothing (its single connection runs one transaction at a time).
+   * PostgreSQL takes a transaction-level advisory lock on the chartid (released by commit, rollback,
+   * or the server when the connection of a crashed instance drops); it does not depend on any row
+   * existing. Other clients lock the chartid's session rows (FOR UPDATE, in id order, so that two
+   * saves never deadlock): every save comes through a session of its chartid.
    */
-  const lockChart = async (chartid: string): Promise<void> => {
-    if (strapi.db.dialect.client === 'sqlite') return;
+  const lockChart = async (trx: RawRunner, chartid: string): Promise<void> => {
+    const client = strapi.db.dialect.client;
+    if (client === 'sqlite') return;
+    if (client === 'postgres') {
+      await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [CHART_LOCK_CLASS, chartid]);
+      return;
+    }
     await strapi.db.queryBuilder(SESSION_UID).select(['id']).where({ chartid }).orderBy({ id: 'asc' }).forUpdate().execute();
   };
 
@@ -233,8 +250,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     source: RevisionDTO['source']
   ): Promise<{ revision: RevisionDTO; duplicate: boolean }> => {
     const hash = sha256(push.def);
-    return strapi.db.transaction(async () => {
-      await lockChart(target.chartid);
+    return strapi.db.transaction(async ({ trx }) => {
+      await lockChart(trx, target.chartid);
       const latest = (await revisions().findOne({
         where: { chartid: target.chartid },
         select: META_FIELDS,

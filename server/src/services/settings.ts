@@ -37,7 +37,16 @@ export interface EffectiveSettings {
 const fromEnv = (key: SettingKey, raw: string): EditableSettings[SettingKey] =>
   key === 'hidebtn' ? raw === 'true' || raw === '1' : raw;
 
-/** Per-instance cache of the effective settings: safe to lose, refreshed every few seconds. */
+/**
+ * Per-instance cache of the effective settings, for hot paths only: the admin CSP hook and the
+ * public embeds (ETag, form, links), each request using one snapshot. Safe with several instances:
+ * it holds nothing that is not in the database (or config/env), losing it costs one read, and an
+ * instance other than the one where Settings were saved serves the old values for at most this
+ * long (an admin page loaded in that window may need a reload to frame a new ProcessOn origin; an
+ * embed answers with the old appkey or base URL, and its ETag changes once the cache refreshes).
+ * Everything that decides what is stored or whom to trust reads fresh: edit sessions and their
+ * forms, status, the Settings page, and the callback (its secret is config or app keys).
+ */
 const CACHE_MS = 3000;
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
