@@ -87,8 +87,32 @@ export const createDatabase = async (prefix: string): Promise<PgDatabase> => {
       await client.connect();
       return client;
     },
-    drop: () => withAdmin(async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`))),
+    drop: () => dropDatabase(name),
   };
+};
+
+/**
+ * Drops a test database. WITH (FORCE) ends the test's leftover connections; it refuses (42501) when
+ * an autovacuum worker happens to be on that database, which plain DROP DATABASE ends by itself:
+ * then the plain one, retried while the leftover connections close.
+ */
+const dropDatabase = async (name: string): Promise<void> => {
+  const sql = `DROP DATABASE IF EXISTS ${quoteIdent(name)}`;
+  try {
+    await withAdmin(async (client) => void (await client.query(`${sql} WITH (FORCE)`)));
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '42501') throw error;
+  }
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await withAdmin(async (client) => void (await client.query(sql)));
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await sleep(250);
+    }
+  }
 };
 
 const isAlive = (pid: number): boolean => {

@@ -85,6 +85,8 @@ export const startStack = async (options: { instances?: 1 | 2 } = {}): Promise<S
         logDir: outputDir,
         env: {
           ...SECRETS,
+          // Request lines (with their status) in strapi.log: tests read the 304s there.
+          STRAPI_LOG_LEVEL: 'http',
           PROCESSON_DEMO_SEED: 'true',
           DEMO_APPKEY: 'browser-appkey',
           DEMO_SIMULATOR_URL: simulator.url,
