@@ -1,6 +1,6 @@
 import type { FormDescriptor } from './forms';
 
-const HTML_ESCAPES: Record<string, string> = {
+export const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',

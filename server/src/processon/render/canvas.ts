@@ -9,7 +9,7 @@
 import { evaluateCoordinate, type Variables } from './expr';
 import { Budget } from './limits';
 import { isObject, type CanvasDocument, type Json, type JsonObject } from './input';
-import { DEFAULT_FONTS, Out, OutputTooLarge, allowedImage, color, fontFamily, imageElement, imagePlaceholder, num, safeLink, textElement } from './svg';
+import { DEFAULT_FONTS, Out, OutputTooLarge, allowedImage, color, fontFamily, imageElement, imagePlaceholder, num, safeLink, sharedCss, symbols, textElement } from './svg';
 import { escapeText, fragmentToLines, textWidth, wrapLines } from './text';
 import type { Rendered } from './types';
 
@@ -96,20 +96,21 @@ const fontStyleOf = (layers: JsonObject[]): FontStyle => {
   return f;
 };
 
-const fontAttrs = (f: FontStyle): string =>
+/** Font attributes; the family only when it differs from the one the whole SVG declares. */
+const fontAttrs = (f: FontStyle, baseFamily: string | null): string =>
   ` font-size="${num(f.size)}" fill="${f.color}"${f.bold ? ' font-weight="700"' : ''}${f.italic ? ' font-style="italic"' : ''}${
     f.underline ? ' text-decoration="underline"' : ''
-  }${f.family ? ` font-family="${escapeText(`'${f.family}', ${DEFAULT_FONTS}`)}"` : ''}`;
+  }${f.family && f.family !== baseFamily ? ` font-family="${escapeText(`'${f.family}', ${DEFAULT_FONTS}`)}"` : ''}`;
 
 /** Text lines placed in a box with the font's alignment; wrapped to the box width. */
-const textInBox = (lines: string[], box: Box, f: FontStyle): string => {
+const textInBox = (lines: string[], box: Box, f: FontStyle, baseFamily: string | null): string => {
   if (!lines.length) return '';
   const lh = f.size * 1.35;
   const wrapped = wrapLines(lines, Math.max(box.w - 4, f.size), f.size, 40, f.bold);
   const blockH = wrapped.length * lh;
   const top = f.vAlign === 'top' ? box.y + 2 : f.vAlign === 'bottom' ? box.y + box.h - blockH - 2 : box.y + (box.h - blockH) / 2;
   const x = f.align === 'start' ? box.x + 2 : f.align === 'end' ? box.x + box.w - 2 : box.x + box.w / 2;
-  return textElement(wrapped, x, top + lh / 2 + f.size * 0.35, lh, `${fontAttrs(f)}${f.align === 'middle' ? ' text-anchor="middle"' : f.align === 'end' ? ' text-anchor="end"' : ''}`);
+  return textElement(wrapped, x, top + lh / 2 + f.size * 0.35, lh, `${fontAttrs(f, baseFamily)}${f.align === 'middle' ? ' text-anchor="middle"' : f.align === 'end' ? ' text-anchor="end"' : ''}`);
 };
 
 interface Shape {
@@ -136,6 +137,10 @@ interface Context {
   placeholders: number;
   bounds: { minX: number; minY: number; maxX: number; maxY: number };
   shapes: Map<string, Shape>;
+  /** Id prefix of this rendering (see idPrefix). */
+  prefix: string;
+  /** The theme's font family, declared once on the <svg>. */
+  family: string | null;
 }
 
 const grow = (c: Context, x: number, y: number) => {
@@ -214,7 +219,7 @@ const fillOf = (layers: JsonObject[], c: Context): { fill: string; image: JsonOb
       const begin = color(style.beginColor) ?? 'rgb(255,255,255)';
       const end = color(style.endColor) ?? 'rgb(200,200,200)';
       c.gradients += 1;
-      const id = `pg${c.gradients}`;
+      const id = `${c.prefix}-g${c.gradients}`;
       if (style.gradientType === 'radial') {
         c.defs.push(`<radialGradient id="${id}"><stop offset="0" stop-color="${begin}"/><stop offset="1" stop-color="${end}"/></radialGradient>`);
       } else {
@@ -272,7 +277,7 @@ const drawShape = (shape: Shape, c: Context, out: Out): void => {
       h: evaluateCoordinate(pos.h ?? 'h', vars),
     };
     if ([b.x, b.y, b.w, b.h].some((v) => Number.isNaN(v) || Math.abs(v) > MAX_COORD)) continue;
-    s += textInBox(lines, b, fontStyleOf([...font, obj(block.fontStyle)]));
+    s += textInBox(lines, b, fontStyleOf([...font, obj(block.fontStyle)]), c.family);
   }
   s += '</g>';
   const href = safeLink(raw.link);
@@ -300,7 +305,7 @@ const imageIn = (image: JsonObject, box: Box, c: Context): string => {
   const href = allowedImage(image.url ?? image.src, c.budget.limits.allowedImageHosts);
   if (href) return imageElement(href, box.x, box.y, box.w, box.h);
   c.placeholders += 1;
-  return imagePlaceholder(box.x, box.y, box.w, box.h);
+  return imagePlaceholder(c.prefix, box.x, box.y, box.w, box.h);
 };
 
 /** Outward direction at an end of a linker: the side of the shape it sits on, else its angle. */
@@ -461,7 +466,7 @@ const drawLinker = (linker: Linker, c: Context, out: Out): string[] => {
     const ps = [trimmedA, ...points.slice(1, -1), trimmedB];
     d = `M${ps.map((p) => `${num(p.x)} ${num(p.y)}`).join('L')}`;
   }
-  let s = `<g class="lk"><path d="${d}" fill="none" stroke="${line.color}" stroke-width="${num(Math.max(line.width, 0.5))}"${line.dash ? ` stroke-dasharray="${line.dash}"` : ''} stroke-linejoin="round"/>${end.svg}${begin.svg}`;
+  let s = `<g class="plk"><path d="${d}" fill="none" stroke="${line.color}" stroke-width="${num(Math.max(line.width, 0.5))}"${line.dash ? ` stroke-dasharray="${line.dash}"` : ''} stroke-linejoin="round"/>${end.svg}${begin.svg}`;
   // Labels: text blocks at their location along the line (a fraction; default the middle), else the linker's text.
   const blocks = Array.isArray(raw.textBlock) ? raw.textBlock.filter(isObject).slice(0, MAX_TEXT_BLOCKS) : [];
   const labels: { lines: string[]; at: number; position: Point | null }[] = blocks
@@ -481,8 +486,8 @@ const drawLinker = (linker: Linker, c: Context, out: Out): string[] => {
     for (const l of wrapped) w = Math.max(w, textWidth(l, font.size, font.bold));
     const h = wrapped.length * lh;
     const box = { x: at.x - w / 2 - 4, y: at.y - h / 2 - 2, w: w + 8, h: h + 4 };
-    s += `<rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.w)}" height="${num(box.h)}" rx="3" class="lb"/>`;
-    s += textInBox(wrapped, box, { ...font, align: 'middle', vAlign: 'middle' });
+    s += `<rect x="${num(box.x)}" y="${num(box.y)}" width="${num(box.w)}" height="${num(box.h)}" rx="3" class="plb"/>`;
+    s += textInBox(wrapped, box, { ...font, align: 'middle', vAlign: 'middle' }, c.family);
     grow(c, box.x, box.y);
     grow(c, box.x + box.w, box.y + box.h);
     texts.push(wrapped.join(' '));
@@ -494,7 +499,7 @@ const drawLinker = (linker: Linker, c: Context, out: Out): string[] => {
 
 const nameOf = (shape: Shape | undefined): string => (shape ? shape.text || (typeof shape.raw.title === 'string' ? shape.raw.title : '') : '');
 
-export const renderCanvas = (doc: CanvasDocument, budget: Budget, title: string | undefined): Rendered => {
+export const renderCanvas = (doc: CanvasDocument, budget: Budget, title: string | undefined, prefix: string): Rendered => {
   const shapes: Shape[] = [];
   const linkers: Linker[] = [];
   let order = 0;
@@ -529,6 +534,8 @@ export const renderCanvas = (doc: CanvasDocument, budget: Budget, title: string 
     placeholders: 0,
     bounds: { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity },
     shapes: new Map(),
+    prefix,
+    family: fontStyleOf([obj(obj(doc.theme.shape).fontStyle)]).family,
   };
   for (const shape of shapes) if (typeof shape.raw.id === 'string') c.shapes.set(shape.raw.id, shape);
 
@@ -568,13 +575,12 @@ export const renderCanvas = (doc: CanvasDocument, budget: Budget, title: string 
   const bg = color(page.backgroundColor);
   const background = bg && bg !== 'none' ? bg : '#ffffff';
   const svgTitle = title ?? doc.title ?? '';
-  const themeFont = fontStyleOf([obj(obj(doc.theme.shape).fontStyle)]);
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${num(minX)} ${num(minY)} ${num(width)} ${num(height)}" width="${num(width)}" height="${num(height)}" role="img"${
+    `<svg xmlns="http://www.w3.org/2000/svg" id="${prefix}" viewBox="${num(minX)} ${num(minY)} ${num(width)} ${num(height)}" width="${num(width)}" height="${num(height)}" role="img"${
       svgTitle ? ` aria-label="${escapeText(svgTitle)}"` : ''
-    } font-family="${escapeText(themeFont.family ? `'${themeFont.family}', ${DEFAULT_FONTS}` : DEFAULT_FONTS)}">` +
+    } font-family="${escapeText(c.family ? `'${c.family}', ${DEFAULT_FONTS}` : DEFAULT_FONTS)}">` +
     (svgTitle ? `<title>${escapeText(svgTitle)}</title>` : '') +
-    `<style>.lb{fill:${background};opacity:.92}</style>` +
+    `<style>#${prefix} .plb{fill:${background};opacity:.92}${sharedCss(prefix)}</style>${symbols(prefix)}` +
     (c.gradients ? `<defs>${c.defs.toString()}</defs>` : '') +
     `<rect x="${num(minX)}" y="${num(minY)}" width="${num(width)}" height="${num(height)}" fill="${background}"/>` +
     `${body.toString()}</svg>`;

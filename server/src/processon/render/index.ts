@@ -11,7 +11,7 @@ import { renderCanvas } from './canvas';
 import { readDocument } from './input';
 import { Budget, TimeExceeded, resolveLimits, type RenderOptions } from './limits';
 import { renderMind } from './mind';
-import { OutputTooLarge } from './svg';
+import { OutputTooLarge, idPrefix } from './svg';
 import type { RenderStats } from './types';
 
 export type { RenderOptions } from './limits';
@@ -38,7 +38,9 @@ export const renderDiagram = (def: unknown, category?: string, options?: RenderO
     if (typeof doc === 'string') return { ok: false, error: doc };
     const budget = new Budget(limits);
     const title = typeof options?.title === 'string' && options.title.trim() !== '' ? options.title : undefined;
-    const rendered = doc.kind === 'mind' ? renderMind(doc, category ?? doc.category, budget, title) : renderCanvas(doc, budget, title);
+    const prefix = idPrefix(options?.idPrefix, def);
+    const rendered =
+      doc.kind === 'mind' ? renderMind(doc, category ?? doc.category, budget, title, prefix) : renderCanvas(doc, budget, title, prefix);
     return { ok: true, svg: rendered.svg, outline: rendered.outline, stats: { ...rendered.stats, ms: Date.now() - started } };
   } catch (error) {
     if (error instanceof TimeExceeded) return { ok: false, error: 'the diagram took too long to render' };

@@ -12,6 +12,11 @@ export interface RenderOptions {
    * fetches anything.
    */
   allowedImageHosts?: readonly string[];
+  /**
+   * Prefix of the ids in the SVG (its own id, symbols, gradients; letters, digits, - and _), for
+   * pages that inline several renderings. Default: a short hash of the def.
+   */
+  idPrefix?: string;
   /** Title for the SVG's <title> and the outline (default: the .pos title, else none). */
   title?: string;
   /** Largest def read, in characters (default 20 MiB). */

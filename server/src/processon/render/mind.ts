@@ -6,13 +6,14 @@
  */
 import { Budget } from './limits';
 import { isObject, type JsonObject, type MindDocument } from './input';
-import { DEFAULT_FONTS, Out, OutputTooLarge, allowedImage, color, imageElement, imagePlaceholder, num, safeLink, textElement } from './svg';
-import { escapeText, fragmentToLines, textWidth, wrapLines } from './text';
+import { DEFAULT_FONTS, Out, OutputTooLarge, allowedImage, color, imageElement, imagePlaceholder, num, safeLink, sharedCss, symbols, textElement } from './svg';
+import { escapeLines, escapeText, fragmentToBlock, fragmentToLines, textWidth, wrapLines } from './text';
 import type { Rendered } from './types';
 
 interface Topic {
   title: string[];
-  note: string[];
+  /** Plain text with line breaks ('' when none). */
+  note: string;
   link: { href: string; label: string } | null;
   image: { w: number; h: number; url: unknown } | null;
   priority: number | null;
@@ -43,7 +44,12 @@ const branchColor = (raw: JsonObject, fallback: string): string => {
   return c && c !== 'none' ? c : fallback;
 };
 
-const topicArray = (value: unknown): JsonObject[] => (Array.isArray(value) ? value.filter(isObject) : []);
+/** The topics of a list (the list itself when every item is an object, as it should be). */
+const topicArray = (value: unknown): JsonObject[] => {
+  if (!Array.isArray(value)) return [];
+  for (const item of value) if (!isObject(item)) return value.filter(isObject);
+  return value as JsonObject[];
+};
 
 /** Reads topics into a tree within the budget (count and depth). */
 const build = (raw: JsonObject, depth: number, inherited: string, index: number, budget: Budget): Topic => {
@@ -53,12 +59,13 @@ const build = (raw: JsonObject, depth: number, inherited: string, index: number,
   const image = isObject(raw.image) ? raw.image : null;
   const iw = image ? Number(image.w) : 0;
   const ih = image ? Number(image.h) : 0;
-  const icons = topicArray(raw.icons);
-  const priorityIcon = icons.find((icon) => icon.name === 'priority');
-  const priority = priorityIcon ? Number(priorityIcon.index) : NaN;
+  let priority = NaN;
+  if (Array.isArray(raw.icons)) {
+    for (const icon of raw.icons) if (isObject(icon) && icon.name === 'priority') priority = Number(icon.index);
+  }
   const topic: Topic = {
     title: fragmentToLines(raw.title, 2000),
-    note: fragmentToLines(raw.note, 20000),
+    note: fragmentToBlock(raw.note, 20000),
     link: href ? { href, label: (linkRaw && fragmentToLines(linkRaw.title, 300).join(' ')) || href } : null,
     image: image ? { w: Number.isFinite(iw) && iw > 0 ? iw : 120, h: Number.isFinite(ih) && ih > 0 ? ih : 80, url: image.url } : null,
     priority: Number.isInteger(priority) && priority >= 0 && priority < 9 ? priority + 1 : null,
@@ -97,11 +104,12 @@ interface Style {
   padY: number;
 }
 
-const styleOf = (depth: number, org: boolean): Style => {
-  if (depth === 0) return { font: 20, maxText: 360, padX: 22, padY: 13 };
-  if (depth === 1) return { font: 16, maxText: 300, padX: 14, padY: 8 };
-  return org ? { font: 14, maxText: 220, padX: 10, padY: 6 } : { font: 14, maxText: 280, padX: 4, padY: 4 };
-};
+const ROOT_STYLE: Style = { font: 20, maxText: 360, padX: 22, padY: 13 };
+const MAIN_STYLE: Style = { font: 16, maxText: 300, padX: 14, padY: 8 };
+const ORG_STYLE: Style = { font: 14, maxText: 220, padX: 10, padY: 6 };
+const SUB_STYLE: Style = { font: 14, maxText: 280, padX: 4, padY: 4 };
+
+const styleOf = (depth: number, org: boolean): Style => (depth === 0 ? ROOT_STYLE : depth === 1 ? MAIN_STYLE : org ? ORG_STYLE : SUB_STYLE);
 
 const ICON = 20;
 const INDICATOR = 16;
@@ -117,17 +125,18 @@ const measure = (t: Topic, org: boolean, budget: Budget): void => {
   let textW = 0;
   for (const line of t.lines) textW = Math.max(textW, textWidth(line, style.font, bold));
   const textH = t.lines.length * lineHeight(style.font);
-  const indicators = (t.note.length ? 1 : 0) + (t.link ? 1 : 0);
+  const indicators = (t.note ? 1 : 0) + (t.link ? 1 : 0);
   let contentW = (t.priority ? ICON : 0) + textW + indicators * INDICATOR;
   let contentH = textH;
   if (t.image) {
     const scale = Math.min(1, 180 / t.image.w, 90 / t.image.h);
-    t.imageBox = { w: Math.max(8, t.image.w * scale), h: Math.max(8, t.image.h * scale) };
+    t.imageBox = { w: Math.max(8, Math.round(t.image.w * scale)), h: Math.max(8, Math.round(t.image.h * scale)) };
     contentW = Math.max(contentW, t.imageBox.w);
     contentH += t.imageBox.h + 6;
   }
-  t.w = Math.max(contentW + style.padX * 2, t.depth === 0 ? 80 : 30);
-  t.h = contentH + style.padY * 2;
+  // Whole pixels: crisper edges, and shorter numbers in the SVG.
+  t.w = Math.ceil(Math.max(contentW + style.padX * 2, t.depth === 0 ? 80 : 30));
+  t.h = Math.ceil(contentH + style.padY * 2);
   if (t.collapsed) {
     t.hidden = countAll(t);
     return;
@@ -157,7 +166,7 @@ const bandH = (t: Topic): number => band(t, (x) => x.h, gapY);
 /** Places a subtree whose band starts at `top`; `x` is the box's left edge (right) or right edge (left). */
 const placeH = (t: Topic, x: number, top: number, dir: 1 | -1): void => {
   t.x = dir === 1 ? x : x - t.w;
-  t.y = top + (t.band - t.h) / 2;
+  t.y = Math.round(top + (t.band - t.h) / 2);
   placeChildrenH(t, top, dir);
 };
 
@@ -182,7 +191,7 @@ const gapXOrg = (depth: number) => (depth <= 1 ? 28 : 14);
 const bandW = (t: Topic): number => band(t, (x) => x.w, gapXOrg);
 
 const placeV = (t: Topic, left: number, y: number): void => {
-  t.x = left + (t.band - t.w) / 2;
+  t.x = Math.round(left + (t.band - t.w) / 2);
   t.y = y;
   const kids = visibleChildren(t);
   if (!kids.length) return;
@@ -197,6 +206,8 @@ const placeV = (t: Topic, left: number, y: number): void => {
 };
 
 interface Drawing {
+  /** Id prefix of this rendering (see idPrefix). */
+  prefix: string;
   edges: Out;
   nodes: Out;
   images: number;
@@ -219,10 +230,7 @@ const drawEdgesH = (t: Topic, dir: 1 | -1, org: boolean, d: Drawing, budget: Bud
     const cx = dir === 1 ? c.x : c.x + c.w;
     const cy = boxed(c, org) ? c.y + c.h / 2 : c.y + c.h;
     const mx = (px + cx) / 2;
-    const width = c.depth === 1 ? 2.5 : 1.5;
-    d.edges.push(
-      `<path d="M${num(px)} ${num(py)}C${num(mx)} ${num(py)} ${num(mx)} ${num(cy)} ${num(cx)} ${num(cy)}" stroke="${c.color}" stroke-width="${width}"/>`
-    );
+    d.edges.push(`<path${c.depth === 1 ? ' class="pe1"' : ''} d="M${num(px)} ${num(py)}C${num(mx)} ${num(py)} ${num(mx)} ${num(cy)} ${num(cx)} ${num(cy)}" stroke="${c.color}"/>`);
     drawEdgesH(c, dir, org, d, budget);
   }
 };
@@ -236,9 +244,7 @@ const drawEdgesV = (t: Topic, d: Drawing, budget: Budget): void => {
   for (const c of kids) {
     budget.tick();
     const cx = c.x + c.w / 2;
-    d.edges.push(
-      `<path d="M${num(px)} ${num(py)}V${num(my)}H${num(cx)}V${num(c.y)}" stroke="${c.color}" stroke-width="${c.depth === 1 ? 2 : 1.5}"/>`
-    );
+    d.edges.push(`<path${c.depth === 1 ? ' class="pe1"' : ''} d="M${num(px)} ${num(py)}V${num(my)}H${num(cx)}V${num(c.y)}" stroke="${c.color}"/>`);
     drawEdgesV(c, d, budget);
   }
 };
@@ -246,24 +252,17 @@ const drawEdgesV = (t: Topic, d: Drawing, budget: Budget): void => {
 const drawTopic = (t: Topic, org: boolean, d: Drawing, hosts: readonly string[], dir: 1 | -1): void => {
   const style = styleOf(t.depth, org);
   const { x, y, w, h } = t;
-  d.minX = Math.min(d.minX, x);
-  d.minY = Math.min(d.minY, y);
-  d.maxX = Math.max(d.maxX, x + w);
-  d.maxY = Math.max(d.maxY, y + h);
+  const p = d.prefix;
+  if (x < d.minX) d.minX = x;
+  if (y < d.minY) d.minY = y;
+  if (x + w > d.maxX) d.maxX = x + w;
+  if (y + h > d.maxY) d.maxY = y + h;
   let s = t.link ? `<a href="${escapeText(t.link.href)}" target="_blank" rel="noopener noreferrer">` : '';
   s += '<g>';
-  let textFill = TEXT_DARK;
-  if (t.depth === 0) {
-    s += `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="10" fill="${ROOT_FILL}"/>`;
-    textFill = '#ffffff';
-  } else if (t.depth === 1) {
-    s += `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="7" fill="${t.color}"/>`;
-    textFill = '#ffffff';
-  } else if (org) {
-    s += `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="5" fill="#ffffff" stroke="${t.color}" stroke-width="1.5"/>`;
-  } else {
-    s += `<path d="M${num(x)} ${num(y + h)}H${num(x + w)}" stroke="${t.color}" stroke-width="2"/>`;
-  }
+  if (t.depth === 0) s += `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="10" fill="${ROOT_FILL}"/>`;
+  else if (t.depth === 1) s += `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="7" fill="${t.color}"/>`;
+  else if (org) s += `<rect class="pbx" x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" rx="5" stroke="${t.color}"/>`;
+  else s += `<path class="pul" d="M${num(x)} ${num(y + h)}H${num(x + w)}" stroke="${t.color}"/>`;
   let top = y + style.padY;
   const innerW = w - style.padX * 2;
   if (t.image && t.imageBox) {
@@ -273,7 +272,7 @@ const drawTopic = (t: Topic, org: boolean, d: Drawing, hosts: readonly string[],
     if (href) s += imageElement(href, ix, top, t.imageBox.w, t.imageBox.h);
     else {
       d.placeholders += 1;
-      s += imagePlaceholder(ix, top, t.imageBox.w, t.imageBox.h);
+      s += imagePlaceholder(p, ix, top, t.imageBox.w, t.imageBox.h);
     }
     top += t.imageBox.h + 6;
   }
@@ -281,37 +280,33 @@ const drawTopic = (t: Topic, org: boolean, d: Drawing, hosts: readonly string[],
   let tx = x + style.padX;
   if (t.priority) {
     const cy = top + lh / 2;
-    s += `<circle cx="${num(tx + 8)}" cy="${num(cy)}" r="8" fill="${PRIORITY_COLORS[t.priority - 1]}" stroke="#ffffff" stroke-width="1"/>`;
-    s += `<text x="${num(tx + 8)}" y="${num(cy + 3.5)}" class="pi">${t.priority}</text>`;
+    s += `<circle class="ppr" cx="${num(tx + 8)}" cy="${num(cy)}" r="8" fill="${PRIORITY_COLORS[t.priority - 1]}"/><text class="ppi" x="${num(tx + 8)}" y="${num(cy + 3.5)}">${t.priority}</text>`;
     tx += ICON;
   }
   const centred = t.depth === 0 || org;
-  const indicatorsW = ((t.note.length ? 1 : 0) + (t.link ? 1 : 0)) * INDICATOR;
+  const indicatorsW = ((t.note ? 1 : 0) + (t.link ? 1 : 0)) * INDICATOR;
   const textBoxW = innerW - (t.priority ? ICON : 0) - indicatorsW;
-  const anchorX = centred ? tx + textBoxW / 2 : tx;
   s += textElement(
     t.lines,
-    anchorX,
+    centred ? tx + textBoxW / 2 : tx,
     top + lh / 2 + t.font * 0.35,
     lh,
-    ` class="t${Math.min(t.depth, 2)}" fill="${textFill}"${centred ? ' text-anchor="middle"' : ''}`
+    ` class="pt${Math.min(t.depth, 2)}"${centred ? ' text-anchor="middle"' : ''}`
   );
   let ix = tx + textBoxW + 3;
-  const iy = top + lh / 2;
-  const ink = t.depth <= 1 ? '#ffffff' : '#8a93a3';
-  if (t.note.length) {
-    s += `<path d="M${num(ix)} ${num(iy - 6)}h8l3 3v9h-11zM${num(ix + 2)} ${num(iy - 1)}h6M${num(ix + 2)} ${num(iy + 2)}h6" fill="none" stroke="${ink}" stroke-width="1.2"><title>note</title></path>`;
+  const iy = top + lh / 2 - 7;
+  const mark = t.depth <= 1 ? 'pmw' : 'pmk';
+  if (t.note) {
+    s += `<use href="#${p}-note" class="${mark}" x="${num(ix)}" y="${num(iy)}" width="12" height="14"/>`;
     ix += INDICATOR;
   }
-  if (t.link) {
-    s += `<path d="M${num(ix + 5)} ${num(iy - 5)}h-5v11h11v-5M${num(ix + 5)} ${num(iy + 1)}l6-6M${num(ix + 7)} ${num(iy - 5)}h4v4" fill="none" stroke="${ink}" stroke-width="1.3"/>`;
-  }
+  if (t.link) s += `<use href="#${p}-link" class="${mark}" x="${num(ix)}" y="${num(iy)}" width="14" height="14"/>`;
   s += '</g>';
   if (t.link) s += '</a>';
   if (t.collapsed && t.hidden > 0) {
     const bx = org ? x + w / 2 : dir === 1 ? x + w + 10 : x - 10;
     const by = org ? y + h + 10 : boxed(t, org) ? y + h / 2 : y + h;
-    s += `<circle cx="${num(bx)}" cy="${num(by)}" r="9" fill="#ffffff" stroke="${t.color}" stroke-width="1.5"/><text x="${num(bx)}" y="${num(by + 3.5)}" class="cb" fill="${t.depth === 0 ? ROOT_FILL : t.color}">${t.hidden}</text>`;
+    s += `<circle class="pcc" cx="${num(bx)}" cy="${num(by)}" r="9" stroke="${t.color}"/><text class="pcb" x="${num(bx)}" y="${num(by + 3.5)}" fill="${t.depth === 0 ? ROOT_FILL : t.color}">${t.hidden}</text>`;
     d.maxX = Math.max(d.maxX, bx + 10);
     d.minX = Math.min(d.minX, bx - 10);
     d.maxY = Math.max(d.maxY, by + 10);
@@ -334,7 +329,7 @@ const outlineTopic = (t: Topic, out: Out, budget: Budget): void => {
   if (t.link) {
     out.push(` <a class="processon-link" href="${escapeText(t.link.href)}" rel="nofollow noopener noreferrer ugc">${escapeText(t.link.label)}</a>`);
   }
-  if (t.note.length) out.push(`<div class="processon-note">${t.note.map(escapeText).join('<br>')}</div>`);
+  if (t.note) out.push(`<div class="processon-note">${escapeLines(t.note)}</div>`);
   if (t.children.length) {
     out.push('<ul>');
     for (const c of t.children) outlineTopic(c, out, budget);
@@ -343,7 +338,7 @@ const outlineTopic = (t: Topic, out: Out, budget: Budget): void => {
   out.push(collapsible ? '</details></li>' : '</li>');
 };
 
-export const renderMind = (doc: MindDocument, category: string | undefined, budget: Budget, title: string | undefined): Rendered => {
+export const renderMind = (doc: MindDocument, category: string | undefined, budget: Budget, title: string | undefined, prefix: string): Rendered => {
   const raw = doc.root;
   const structure = typeof raw.structure === 'string' ? raw.structure : '';
   const org = category === 'mind_org' || /org/.test(structure);
@@ -376,6 +371,7 @@ export const renderMind = (doc: MindDocument, category: string | undefined, budg
   for (const f of free) measure(f, org, budget);
 
   const d: Drawing = {
+    prefix,
     edges: new Out(budget.limits.maxOutputChars),
     nodes: new Out(budget.limits.maxOutputChars),
     images: 0,
@@ -401,8 +397,8 @@ export const renderMind = (doc: MindDocument, category: string | undefined, budg
     const rightBand = root.collapsed ? 0 : sideBand(right);
     const leftBand = root.collapsed ? 0 : sideBand(left);
     root.band = Math.max(root.h, rightBand, leftBand);
-    root.x = -root.w / 2;
-    root.y = (root.band - root.h) / 2;
+    root.x = -Math.round(root.w / 2);
+    root.y = Math.round((root.band - root.h) / 2);
     if (!root.collapsed) {
       placeChildrenH(root, 0, 1, right);
       placeChildrenH(root, 0, -1, left);
@@ -420,7 +416,7 @@ export const renderMind = (doc: MindDocument, category: string | undefined, budg
         const cx = dir === 1 ? c.x : c.x + c.w;
         const cy = c.y + c.h / 2;
         const mx = (px + cx) / 2;
-        d.edges.push(`<path d="M${num(px)} ${num(py)}C${num(mx)} ${num(py)} ${num(mx)} ${num(cy)} ${num(cx)} ${num(cy)}" stroke="${c.color}" stroke-width="3"/>`);
+        d.edges.push(`<path class="pe0" d="M${num(px)} ${num(py)}C${num(mx)} ${num(py)} ${num(mx)} ${num(cy)} ${num(cx)} ${num(cy)}" stroke="${c.color}"/>`);
         drawEdgesH(c, dir, false, d, budget);
         drawTopics(c, false, d, hosts, dir, budget);
       }
@@ -449,12 +445,17 @@ export const renderMind = (doc: MindDocument, category: string | undefined, budg
   const width = d.maxX - d.minX + pad * 2;
   const height = d.maxY - d.minY + pad * 2;
   const svgTitle = title ?? doc.title ?? root.title.join(' ');
+  const p = prefix;
+  const css =
+    `#${p} .pe path{fill:none;stroke-linecap:round;stroke-width:1.5}#${p} .pe .pe0{stroke-width:3}#${p} .pe .pe1{stroke-width:2.5}` +
+    `#${p} .pt0{font-size:20px;font-weight:700;fill:#fff}#${p} .pt1{font-size:16px;font-weight:600;fill:#fff}#${p} .pt2{font-size:14px;fill:${TEXT_DARK}}` +
+    `#${p} .pul{fill:none;stroke-width:2}#${p} .pbx{fill:#fff;stroke-width:1.5}#${p} .ppr{stroke:#fff}#${p} .ppi{font-size:11px;font-weight:700;fill:#fff;text-anchor:middle}` +
+    `#${p} .pcc{fill:#fff;stroke-width:1.5}#${p} .pcb{font-size:10px;font-weight:700;text-anchor:middle}${sharedCss(p)}`;
   const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${num(minX)} ${num(minY)} ${num(width)} ${num(height)}" width="${num(width)}" height="${num(height)}" role="img" aria-label="${escapeText(svgTitle)}" font-family="${escapeText(DEFAULT_FONTS)}">` +
-    `<title>${escapeText(svgTitle)}</title>` +
-    '<style>.e path{fill:none;stroke-linecap:round}.t0{font-size:20px;font-weight:700}.t1{font-size:16px;font-weight:600}.t2{font-size:14px}.pi{font-size:11px;font-weight:700;fill:#fff;text-anchor:middle}.cb{font-size:10px;font-weight:700;text-anchor:middle}</style>' +
+    `<svg xmlns="http://www.w3.org/2000/svg" id="${p}" viewBox="${num(minX)} ${num(minY)} ${num(width)} ${num(height)}" width="${num(width)}" height="${num(height)}" role="img" aria-label="${escapeText(svgTitle)}" font-family="${escapeText(DEFAULT_FONTS)}">` +
+    `<title>${escapeText(svgTitle)}</title><style>${css}</style>${symbols(p)}` +
     `<rect x="${num(minX)}" y="${num(minY)}" width="${num(width)}" height="${num(height)}" fill="#ffffff"/>` +
-    `<g class="e">${d.edges.toString()}</g><g class="n">${d.nodes.toString()}</g></svg>`;
+    `<g class="pe">${d.edges.toString()}</g><g>${d.nodes.toString()}</g></svg>`;
   if (svg.length > budget.limits.maxOutputChars) throw new OutputTooLarge();
 
   const outline = new Out(budget.limits.maxOutputChars);

@@ -4,7 +4,7 @@
  * back escaped. Also: characters XML forbids are removed (an SVG must stay well-formed whatever the
  * def holds), and an estimate of text width for layout (no DOM, so no real font metrics).
  */
-import { escapeHtml } from '../html';
+import { HTML_ESCAPES, escapeHtml } from '../html';
 
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',
@@ -95,19 +95,32 @@ export const stripInvalidXml = (text: string): string => {
   return out;
 };
 
+// One scan for the common case: nothing to escape and nothing to drop.
+// eslint-disable-next-line no-control-regex
+const NEEDS_WORK = /[&<>"'`\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 /** Escapes text for XML/HTML text and attributes, dropping characters XML forbids. */
-export const escapeText = (text: string): string => escapeHtml(stripInvalidXml(text));
+export const escapeText = (text: string): string => (NEEDS_WORK.test(text) ? escapeHtml(stripInvalidXml(text)) : text);
 
 const BREAK_TAG_RE = /<\s*(?:br|\/\s*(?:div|p|li|h[1-6]|tr))\b[^>]*>/gi;
 // A tag only when a name follows "<" (so "a < b" and "<16K" stay text).
 const TAG_RE = /<\/?[A-Za-z!][^<>]*>/g;
 
+const LINES_RE = /[&<>"'`]|\r\n|\r|\n/g;
+/** Escapes clean text (from fragmentToBlock) for HTML, line breaks as <br>, in one pass. */
+export const escapeLines = (text: string): string => text.replace(LINES_RE, (c) => HTML_ESCAPES[c] ?? '<br>');
+
 /**
  * An HTML fragment as plain lines: `<br>` and block ends break lines, other tags are dropped,
  * entities decoded, surrounding blank lines removed. Bounded to `maxChars` characters.
  */
+// What makes a fragment more than plain one-line text: tags, entities, line breaks, characters to drop.
+// eslint-disable-next-line no-control-regex
+const NOT_PLAIN = /[<&\r\n\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+
 export const fragmentToLines = (fragment: unknown, maxChars = 4000): string[] => {
   if (typeof fragment !== 'string' || fragment === '') return [];
+  if (fragment.length <= maxChars && !NOT_PLAIN.test(fragment)) return /\S/.test(fragment) ? [fragment] : [];
   let text = fragment.length > maxChars * 4 ? fragment.slice(0, maxChars * 4) : fragment;
   if (text.indexOf('<') >= 0) text = text.replace(BREAK_TAG_RE, '\n').replace(TAG_RE, '');
   text = stripInvalidXml(decodeEntities(text));
@@ -118,6 +131,19 @@ export const fragmentToLines = (fragment: unknown, maxChars = 4000): string[] =>
   while (start < end && lines[start].trim() === '') start += 1;
   while (end > start && lines[end - 1].trim() === '') end -= 1;
   return lines.slice(start, end);
+};
+
+/**
+ * A fragment as plain text with its line breaks ("\n"), trimmed, bounded to
+ * `maxChars` (for notes: the outline writes the breaks as <br>).
+ */
+export const fragmentToBlock = (fragment: unknown, maxChars = 20000): string => {
+  if (typeof fragment !== 'string' || fragment === '') return '';
+  let text = fragment.length > maxChars * 4 ? fragment.slice(0, maxChars * 4) : fragment;
+  if (text.indexOf('<') >= 0) text = text.replace(BREAK_TAG_RE, '\n').replace(TAG_RE, '');
+  text = stripInvalidXml(decodeEntities(text));
+  if (text.length > maxChars) text = `${text.slice(0, maxChars)}…`;
+  return text.trim();
 };
 
 /** Plain text of a fragment on one line (for the outline and titles). */
@@ -166,49 +192,42 @@ export const textWidth = (text: string, fontSize: number, bold = false): number 
 
 /**
  * Wraps lines to a width in px (greedy: at spaces when it can, else between any two characters, as
- * CJK text does), at most `maxLines` lines (the last one ends with "…" when text was cut).
+ * CJK text does), at most `maxLines` lines (the last one ends with "…" when text was cut). Works on
+ * indices and slices once per line made (large maps wrap tens of thousands of titles).
  */
 export const wrapLines = (lines: string[], maxWidth: number, fontSize: number, maxLines = 50, bold = false): string[] => {
   const out: string[] = [];
   const limit = Math.max(maxWidth, fontSize * 2);
   const unit = fontSize * (bold ? BOLD : 1);
-  let cut = false;
-  for (let l = 0; l < lines.length && !cut; l += 1) {
+  for (let l = 0; l < lines.length; l += 1) {
     const line = lines[l];
     if (out.length >= maxLines) {
-      cut = true;
-      break;
+      out[out.length - 1] += '…';
+      return out;
     }
-    let current = '';
+    let start = 0;
     let width = 0;
     let lastSpace = -1;
     for (let i = 0; i < line.length; i += 1) {
       const c = line.charCodeAt(i);
+      // A low surrogate weighs 0: a break never falls inside a pair.
       const cw = charWidth(c) * unit;
-      if (width + cw > limit && current !== '' && c !== 0x20) {
+      if (width + cw > limit && i > start && c !== 0x20) {
         if (out.length + 1 >= maxLines) {
-          cut = true;
-          break;
+          out.push(`${line.slice(start, i)}…`);
+          return out;
         }
-        if (lastSpace > 0) {
-          out.push(current.slice(0, lastSpace));
-          current = current.slice(lastSpace + 1);
-        } else {
-          const prev = current.charCodeAt(current.length - 1);
-          // keep a surrogate pair together
-          const keep = prev >= 0xd800 && prev <= 0xdbff ? 1 : 0;
-          out.push(current.slice(0, current.length - keep));
-          current = keep ? current.slice(-1) : '';
-        }
-        width = textWidth(current, fontSize, bold);
+        const end = lastSpace > start ? lastSpace : i;
+        out.push(line.slice(start, end));
+        start = end === i ? i : end + 1;
+        width = 0;
+        for (let k = start; k < i; k += 1) width += charWidth(line.charCodeAt(k)) * unit;
         lastSpace = -1;
       }
-      if (c === 0x20) lastSpace = current.length;
-      current += line[i];
+      if (c === 0x20) lastSpace = i;
       width += cw;
     }
-    out.push(cut ? `${current}…` : current);
+    out.push(start === 0 ? line : line.slice(start));
   }
-  if (cut && out.length > 0 && !out[out.length - 1].endsWith('…')) out[out.length - 1] += '…';
   return out;
 };
