@@ -28,9 +28,12 @@ export const parseSvg = (svg: string): Document => {
   return doc;
 };
 
-/** Parses an HTML fragment (the outline) leniently, as a browser would. */
+/** Parses an HTML page or fragment (the outline) leniently, as a browser would. */
 export const parseHtml = (html: string): Document =>
-  new DOMParser({ onError: () => undefined }).parseFromString(`<!doctype html><html><body>${html}</body></html>`, 'text/html');
+  new DOMParser({ onError: () => undefined }).parseFromString(
+    /^\s*<!doctype/i.test(html) ? html : `<!doctype html><html><body>${html}</body></html>`,
+    'text/html'
+  );
 
 export const elements = (doc: Document, name?: string): Element[] => Array.from(doc.getElementsByTagName(name ?? '*'));
 

@@ -19,6 +19,13 @@ export type { RenderStats } from './types';
 export { DEFAULT_LIMITS } from './limits';
 export { evaluateCoordinate, parseExpression, ExpressionError, type Variables } from './expr';
 export { decodeEntities, fragmentToLines } from './text';
+export { isImageHostPattern } from './svg';
+
+/**
+ * Changes whenever the renderer draws differently: part of the caching key (ETag) of every answer
+ * that carries a rendering, so caches never keep a drawing of an older renderer.
+ */
+export const RENDERER_VERSION = '1';
 
 export type RenderResult =
   | { ok: true; svg: string; outline: string; stats: RenderStats }

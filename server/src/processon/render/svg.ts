@@ -82,6 +82,10 @@ export const safeLink = (value: unknown): string | null => {
   return url.href;
 };
 
+/** A host pattern of the image allow-list: `cdn.example.com` or `*.example.com` (no scheme, port or path). */
+export const isImageHostPattern = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= 253 && /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value);
+
 /**
  * An image URL allowed to be referenced (never fetched by the renderer): https or http with a host
  * in the allow-list (exact host, or `*.example.com` for subdomains). Null otherwise.
