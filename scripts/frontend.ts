@@ -31,8 +31,13 @@ const page = (strapiUrl: string, articles: ArticleSummary[]): string => {
       <iframe src="${route('view')}" title="${escapeHtml(a.diagram?.title ?? a.title)}" width="100%" height="420" loading="lazy"></iframe>
       <p>
         <a class="download-image" href="${route('export', '&type=image')}" target="processon-download">Download image (PNG)</a> ·
-        <a class="download-pdf" href="${route('export', '&type=pdf')}" target="processon-download">Download PDF</a>
+        <a class="download-pdf" href="${route('export', '&type=pdf')}" target="processon-download">Download PDF</a> ·
+        <a class="static-outline" href="${route('outline')}">Outline</a>
       </p>
+      <details class="static-svg">
+        <summary>Without ProcessOn: the diagram as a static SVG</summary>
+        <img src="${escapeHtml(`${base}/api/processon/svg/articles/${encodeURIComponent(a.documentId)}.svg?field=diagram`)}" alt="${escapeHtml(a.diagram?.title ?? a.title)}" loading="lazy">
+      </details>
     </article>`;
     })
     .join('\n');
@@ -41,7 +46,7 @@ const page = (strapiUrl: string, articles: ArticleSummary[]): string => {
   <head>
     <meta charset="utf-8">
     <title>Demo frontend: ProcessOn diagrams from Strapi</title>
-    <style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}iframe{border:1px solid #ccc;border-radius:4px}</style>
+    <style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem}iframe{border:1px solid #ccc;border-radius:4px}.static-svg img{max-width:100%;height:auto;border:1px solid #eee}</style>
   </head>
   <body>
     <h1>Articles with diagrams</h1>

@@ -39,6 +39,8 @@ export const PUBLIC_ACTIONS = [
   'plugin::processon.embed.export',
   'plugin::processon.embed.descriptor',
   'plugin::processon.embed.oembed',
+  'plugin::processon.embed.svg',
+  'plugin::processon.embed.outline',
 ];
 
 export const grantPublic = async (strapi: Core.Strapi, actions: string[]) => {

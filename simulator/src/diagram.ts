@@ -4,6 +4,7 @@
  */
 import type { Category } from '../../server/src/processon/categories';
 import { decodeDef } from '../../server/src/processon/def';
+import { fragmentToText } from '../../server/src/processon/render/text';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -42,38 +43,14 @@ export const readDef = (def: string): DefReading => {
   return { ok: true, doc };
 };
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
-
-const decodeEntity = (entity: string, body: string): string => {
-  if (body.startsWith('#')) {
-    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-      return entity;
-    }
-    return String.fromCodePoint(code);
-  }
-  return NAMED_ENTITIES[body.toLowerCase()] ?? entity;
-};
-
 /**
- * A ProcessOn title (an HTML fragment: `&lt;`, `&nbsp;`, `<br>`, inline tags) as plain text: line breaks
- * become spaces, tags are dropped, a few entities are decoded. The result is text, to be escaped again
- * wherever it is inserted.
+ * A ProcessOn title (an HTML fragment: `&lt;`, `&nbsp;`, `<br>`, inline tags) as plain text on one line:
+ * line breaks become spaces, tags are dropped, entities decoded (the protocol module's reading of
+ * fragments). The result is text, to be escaped again wherever it is inserted.
  */
 export const htmlToText = (fragment: string): string =>
-  fragment
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<\/?(p|div|li)\b[^>]*>/gi, ' ')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,8});/gi, (entity: string, body: string) => decodeEntity(entity, body))
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+  fragmentToText(fragment, Number.MAX_SAFE_INTEGER)
+    .replace(/\u007f/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 

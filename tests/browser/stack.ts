@@ -11,6 +11,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../simulator/src/server';
 import { startFrontend, type Frontend } from '../../scripts/frontend';
@@ -144,4 +145,32 @@ export const onFailureShot = async <T>(page: Page, name: string, step: () => Pro
     await page.screenshot({ path: path.join(outputDir, `FAILED-${name}.png`), fullPage: true }).catch(() => undefined);
     throw error;
   }
+};
+
+/** The stack for a test file: started before its tests, stopped after them. */
+export const useStack = (): (() => Stack) => {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    if (stack) await stack.stop();
+  });
+  return () => {
+    if (!stack) throw new Error('the stack is not started');
+    return stack;
+  };
+};
+
+export interface PublicArticle {
+  documentId: string;
+  title: string;
+  diagram: { chartid: string; title: string; category: string; def: string; size: number; updatedAt: string } | null;
+}
+
+/** The published articles, as the REST API gives them to the Public role. */
+export const publicArticles = async (stack: Stack): Promise<PublicArticle[]> => {
+  const res = await fetch(`${stack.strapiUrl}/api/articles?sort=id:asc`);
+  if (res.status !== 200) throw new Error(`GET /api/articles answered ${res.status}`);
+  return ((await res.json()) as { data: PublicArticle[] }).data;
 };

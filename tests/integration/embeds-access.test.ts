@@ -142,7 +142,7 @@ describe('Settings → Users & Permissions', () => {
     expect(res.status).toBe(200);
     const plugin = (res.body as { permissions: Record<string, { controllers: Record<string, Record<string, unknown>> }> })
       .permissions['plugin::processon'];
-    expect(Object.keys(plugin.controllers.embed).sort()).toEqual(['descriptor', 'export', 'oembed', 'view']);
+    expect(Object.keys(plugin.controllers.embed).sort()).toEqual(['descriptor', 'export', 'oembed', 'outline', 'svg', 'view']);
     // The callback is listed too (every content-API route is), but it authenticates with its own
     // token: it works with no grant at all (tests/integration/sessions-callback.test.ts).
     expect(Object.keys(plugin.controllers.callback)).toEqual(['receive']);

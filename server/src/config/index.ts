@@ -1,3 +1,5 @@
+import { isImageHostPattern } from '../processon';
+
 /**
  * Plugin configuration (`config/plugins.ts` → `processon: { config: {...} }`). Every key is
  * optional: a key set here is *fixed* (read-only in Settings → ProcessOn); a key left out is edited
@@ -21,6 +23,11 @@ export interface PluginConfig {
   revisionsKept?: number;
   /** max-age in seconds of the public embed answers; default 60. */
   cacheMaxAge?: number;
+  /**
+   * Hosts whose images the static renderings (SVG) may reference, e.g. ['cdn.processon.com'] or
+   * ['*.example.com']; default none: images are drawn as placeholders.
+   */
+  renderImageHosts?: string[];
 }
 
 const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
@@ -34,6 +41,7 @@ const CONFIG_KEYS: readonly (keyof PluginConfig)[] = [
   'maxDefSize',
   'revisionsKept',
   'cacheMaxAge',
+  'renderImageHosts',
 ];
 
 export const DEFAULT_SESSION_TTL = 12 * 60 * 60;
@@ -71,6 +79,10 @@ export default {
     const age = config.cacheMaxAge;
     if (age !== undefined && (typeof age !== 'number' || !Number.isInteger(age) || age < 0)) {
       throw new Error('processon: config "cacheMaxAge" must be an integer number of seconds >= 0');
+    }
+    const hosts = config.renderImageHosts;
+    if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every(isImageHostPattern))) {
+      throw new Error('processon: config "renderImageHosts" must be an array of host names such as "cdn.example.com" or "*.example.com"');
     }
     const fa = config.frameAncestors;
     if (fa !== undefined && (!Array.isArray(fa) || fa.some((v) => typeof v !== 'string'))) {

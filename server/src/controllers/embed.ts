@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context } from 'koa';
-import { escapeHtml, isExportType, type ExportType, type FormDescriptor } from '../processon';
+import { escapeHtml, isExportType, type ExportType, type FormDescriptor, type RenderResult } from '../processon';
 import { getService } from '../utils';
-import type { DiagramAddress, LocatedDiagram, ResolvedDiagram } from '../services/embeds';
+import type { DiagramAddress, LocatedDiagram, PageExtra, ResolvedDiagram } from '../services/embeds';
 
 export const NOT_FOUND = 'No published ProcessOn diagram at this address';
 
@@ -46,6 +46,16 @@ export const parseViewUrl = (
     path: parsed.pathname,
     search: search ? `?${search}` : '',
   };
+};
+
+/**
+ * Path of a static rendering of a diagram, addressed like its view page:
+ * `<prefix>/processon/svg/<type>/<documentId>.svg?field=…[&locale=…]` or `…/outline/<type>/<documentId>?…`.
+ */
+export const renderingPath = (restPrefix: string, kind: 'svg' | 'outline', address: DiagramAddress): string => {
+  const query = new URLSearchParams({ field: address.field, ...(address.locale ? { locale: address.locale } : {}) });
+  const id = `${encodeURIComponent(address.documentId)}${kind === 'svg' ? '.svg' : ''}`;
+  return `${restPrefix.replace(/\/+$/, '')}/processon/${kind}/${encodeURIComponent(address.contentType)}/${id}?${query}`;
 };
 
 /** A single query parameter; a repeated or nested one (`type[]=pdf`) is a 400, not ignored. */
@@ -119,25 +129,70 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return values.publicUrl || ctx.origin;
   };
 
-  /** Answers the page of a form: rendered once per ETag (`what` names all it depends on), then cached. */
+  /**
+   * Answers the page of a form: rendered once per ETag (`what` names all it depends on), then
+   * cached, with what `extra` adds (the view's outline and noscript image, drawn once too).
+   */
   const sendPage = async (
     ctx: Context,
     what: string,
     form: (diagram: ResolvedDiagram) => Promise<FormDescriptor>,
-    oembedUrl?: string
+    oembedUrl?: string,
+    extra?: (diagram: ResolvedDiagram) => Promise<PageExtra | undefined>
   ) => {
     const found = await locate(ctx, what);
     if (!found) return;
     const embeds = getService(strapi, 'embeds');
     const page = await embeds.page(found.etag, async () => {
       const diagram = await embeds.load(found.located);
-      return diagram && { form: await form(diagram), title: diagram.value.title, oembedUrl };
+      if (!diagram) return null;
+      return { form: await form(diagram), title: diagram.value.title, oembedUrl, extra: await extra?.(diagram) };
     });
     if (!page) return notFound(ctx);
     ctx.remove('X-Frame-Options');
     ctx.set(page.headers);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = page.body;
+  };
+
+  // Static renderings (SVG and outline), drawn by the pure renderer from the stored def.
+
+  const renderingUrl = async (ctx: Context, kind: 'svg' | 'outline', address: DiagramAddress): Promise<string> =>
+    `${await publicBase(ctx)}${renderingPath(strapi.config.get<string>('api.rest.prefix', '/api'), kind, address)}`;
+
+  /** The diagram drawn; a def the renderer cannot draw answers 422 with the reason (and gives null). */
+  const drawn = (ctx: Context, diagram: ResolvedDiagram): Extract<RenderResult, { ok: true }> | null => {
+    const result = getService(strapi, 'embeds').render(diagram);
+    if (result.ok) return result;
+    ctx.remove('ETag');
+    ctx.remove('Cache-Control');
+    ctx.status = 422;
+    ctx.body = { data: null, error: { status: 422, name: 'UnprocessableEntityError', message: `The diagram cannot be drawn: ${result.error}`, details: {} } };
+    return null;
+  };
+
+  /** The view page's readable outline, and the SVG in its <noscript>; nothing when the def cannot be drawn. */
+  const viewExtra = async (ctx: Context, diagram: ResolvedDiagram): Promise<PageExtra | undefined> => {
+    const result = getService(strapi, 'embeds').render(diagram);
+    if (!result.ok) return undefined;
+    const svgUrl = await renderingUrl(ctx, 'svg', addressOf(ctx));
+    return {
+      body: `<main>${result.outline}</main>`,
+      noscript: `<p><img class="processon-diagram" src="${escapeHtml(svgUrl)}" alt="${escapeHtml(diagram.value.title)}" width="${result.stats.width}" height="${result.stats.height}"></p>`,
+      imgOrigin: new URL(svgUrl).origin,
+    };
+  };
+
+  /** oEmbed thumbnail: the SVG route, its size fitted in the embed's box; nothing when the def cannot be drawn. */
+  const thumbnail = async (ctx: Context, diagram: ResolvedDiagram, address: DiagramAddress, width: number, height: number) => {
+    const result = getService(strapi, 'embeds').render(diagram);
+    if (!result.ok) return {};
+    const scale = Math.min(1, width / result.stats.width, height / result.stats.height);
+    return {
+      thumbnail_url: await renderingUrl(ctx, 'svg', address),
+      thumbnail_width: Math.max(1, Math.round(result.stats.width * scale)),
+      thumbnail_height: Math.max(1, Math.round(result.stats.height * scale)),
+    };
   };
 
   return {
@@ -148,8 +203,45 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const search = new URLSearchParams({ field: address.field, ...(address.locale ? { locale: address.locale } : {}) });
       const viewUrl = `${base}${ctx.path}?${search.toString()}`;
       const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(viewUrl)}`;
-      // The page links to its oEmbed URL: it is part of what the ETag names.
-      await sendPage(ctx, `view|${oembedUrl}`, (diagram) => getService(strapi, 'embeds').viewForm(diagram), oembedUrl);
+      // The page links to its oEmbed URL and holds the static rendering: both are part of what the ETag names.
+      const embeds = getService(strapi, 'embeds');
+      await sendPage(
+        ctx,
+        `view|${oembedUrl}|${embeds.renderKey()}`,
+        (diagram) => embeds.viewForm(diagram),
+        oembedUrl,
+        (diagram) => viewExtra(ctx, diagram)
+      );
+    },
+
+
+    /** GET /api/processon/svg/<type>/<documentId>.svg: the diagram drawn as SVG (image/svg+xml, strict CSP). */
+    async svg(ctx: Context) {
+      const embeds = getService(strapi, 'embeds');
+      const diagram = await resolve(ctx, `svg:${embeds.renderKey()}`);
+      if (!diagram) return;
+      const result = drawn(ctx, diagram);
+      if (!result) return;
+      ctx.remove('X-Frame-Options');
+      ctx.set(embeds.svgHeaders());
+      ctx.type = 'image/svg+xml; charset=utf-8';
+      ctx.body = result.svg;
+    },
+
+    /** GET /api/processon/outline/<type>/<documentId>[?format=fragment]: the diagram's text as an HTML page (or fragment). */
+    async outline(ctx: Context) {
+      const format = queryString(ctx, 'format') ?? 'html';
+      if (format !== 'html' && format !== 'fragment') throw new errors.ValidationError('format must be "html" or "fragment"');
+      const embeds = getService(strapi, 'embeds');
+      const diagram = await resolve(ctx, `outline:${format}:${embeds.renderKey()}`);
+      if (!diagram) return;
+      const result = drawn(ctx, diagram);
+      if (!result) return;
+      const { html, headers } = embeds.outline(diagram, result.outline, format, await renderingUrl(ctx, 'svg', addressOf(ctx)));
+      ctx.remove('X-Frame-Options');
+      ctx.set(headers);
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = html;
     },
 
     async export(ctx: Context) {
@@ -190,12 +282,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const width = dimension('maxwidth', OEMBED_WIDTH);
       const height = dimension('maxheight', OEMBED_HEIGHT);
-      const diagram = await resolve(ctx, `oembed:${width}x${height}`, {
+      const address: DiagramAddress = {
         contentType: target.contentType,
         documentId: target.documentId,
         field: target.field ?? 'diagram',
         locale: target.locale,
-      });
+      };
+      const diagram = await resolve(ctx, `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}`, address);
       if (!diagram) return;
       const base = await publicBase(ctx);
       const src = `${base}${target.path}${target.search}`;
@@ -208,6 +301,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         width,
         height,
         html: `<iframe src="${escapeHtml(src)}" width="${width}" height="${height}" title="${escapeHtml(diagram.value.title)}" style="border:0" loading="lazy"></iframe>`,
+        ...(await thumbnail(ctx, diagram, address, width, height)),
       };
     },
   };

@@ -7,3 +7,4 @@ export * from './callback';
 export * from './html';
 export * from './token';
 export * from "./api";
+export * from './render';

@@ -35,5 +35,18 @@ export default {
       handler: 'embed.descriptor',
       config: { policies: [] },
     },
+    // Static renderings of the stored def (no ProcessOn involved): SVG and readable outline.
+    {
+      method: 'GET',
+      path: '/svg/:contentType/:documentId.svg',
+      handler: 'embed.svg',
+      config: { policies: [] },
+    },
+    {
+      method: 'GET',
+      path: '/outline/:contentType/:documentId',
+      handler: 'embed.outline',
+      config: { policies: [] },
+    },
   ],
 };

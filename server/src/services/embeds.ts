@@ -2,15 +2,19 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import {
   FIELD_UID,
+  RENDERER_VERSION,
   buildExportForm,
   buildViewForm,
   escapeHtml,
   httpOrigin,
   isDiagramValue,
   renderAutoSubmitPage,
+  renderDiagram,
+  renderOutlinePage,
   type DiagramValue,
   type ExportType,
   type FormDescriptor,
+  type RenderResult,
 } from '../processon';
 import { getService } from '../utils';
 import { populateFor, valueAt, walkFieldPath, type PathStep } from '../utils/field-path';
@@ -70,6 +74,14 @@ export interface ResolvedDiagram extends Omit<LocatedDiagram, 'value'> {
   value: DiagramValue;
 }
 
+/** Extra content of the view page: a readable outline, and the diagram as an image for browsers without JavaScript. */
+export interface PageExtra {
+  body?: string;
+  noscript?: string;
+  /** Origin the page's images come from (the SVG route). */
+  imgOrigin?: string;
+}
+
 /**
  * Bytes of rendered pages one instance keeps: a cache that is only ever an
  * optimisation. Its keys hold the document version and every setting that goes into a page, so an
@@ -81,6 +93,7 @@ interface CachedPage {
   /** The page in UTF-8, split where the nonce goes. */
   parts: Buffer[];
   formOrigin: string;
+  imgOrigin: string | null;
   size: number;
 }
 
@@ -246,7 +259,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async page(
       key: string,
-      make: () => Promise<{ form: FormDescriptor; title: string; oembedUrl?: string } | null>
+      make: () => Promise<{ form: FormDescriptor; title: string; oembedUrl?: string; extra?: PageExtra } | null>
     ): Promise<{ body: Buffer; headers: Record<string, string> } | null> {
       let entry = pages.get(key);
       if (entry) {
@@ -255,10 +268,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       } else {
         const made = await make();
         if (!made) return null;
-        const { form, title, oembedUrl } = made;
+        const { form, title, oembedUrl, extra } = made;
         // Rendered once with a random marker where the nonce goes; each answer fills in its own.
         const marker = randomBytes(18).toString('base64url');
         const html = renderAutoSubmitPage(form, {
+          bodyExtra: extra?.body,
+          noscriptExtra: extra?.noscript,
           title,
           nonce: marker,
           submitLabel: form.endpoint === 'export' ? 'Download' : 'Open the diagram',
@@ -267,7 +282,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             : undefined,
         });
         const parts = html.split(marker).map((part) => Buffer.from(part, 'utf8'));
-        entry = { parts, formOrigin: httpOrigin(form.action) ?? "'none'", size: parts.reduce((n, b) => n + b.length, 0) };
+        entry = {
+          parts,
+          formOrigin: httpOrigin(form.action) ?? "'none'",
+          imgOrigin: extra?.imgOrigin ?? null,
+          size: parts.reduce((n, b) => n + b.length, 0),
+        };
         remember(key, entry);
       }
       const nonce = randomBytes(16).toString('base64');
@@ -278,6 +298,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         `script-src 'nonce-${nonce}'`,
         `style-src 'nonce-${nonce}'`,
         `form-action ${entry.formOrigin}`,
+        ...(entry.imgOrigin ? [`img-src ${entry.imgOrigin}`] : []),
         `frame-ancestors ${ancestors.length ? ancestors.join(' ') : "'none'"}`,
         "base-uri 'none'",
       ].join('; ');
@@ -289,6 +310,62 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
           'Referrer-Policy': 'no-referrer',
           'X-Content-Type-Options': 'nosniff',
         },
+      };
+    },
+
+    /** The diagram drawn by the static renderer (SVG and outline), with the allowed image hosts. */
+    render(diagram: ResolvedDiagram): RenderResult {
+      return renderDiagram(diagram.value.def, diagram.value.category, {
+        title: diagram.value.title,
+        allowedImageHosts: getService(strapi, 'settings').renderImageHosts(),
+      });
+    },
+
+    /** What a rendering depends on besides the document: the renderer's version and the allowed image hosts (for ETags). */
+    renderKey(): string {
+      return `r${RENDERER_VERSION}:${getService(strapi, 'settings').renderImageHosts().join(',')}`;
+    },
+
+    /**
+     * Headers of an SVG answer: a CSP that allows nothing but the SVG's inline styles (and images of
+     * the allowed hosts), no sniffing, loadable as an <img> from any origin.
+     */
+    svgHeaders(): Record<string, string> {
+      const settings = getService(strapi, 'settings');
+      const hosts = settings.renderImageHosts();
+      const ancestors = settings.frameAncestors();
+      const csp = [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        ...(hosts.length ? [`img-src ${hosts.flatMap((h) => [`https://${h}`, `http://${h}`]).join(' ')}`] : []),
+        `frame-ancestors ${ancestors.length ? ancestors.join(' ') : "'none'"}`,
+        "base-uri 'none'",
+        "form-action 'none'",
+      ].join('; ');
+      return {
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        'Referrer-Policy': 'no-referrer',
+      };
+    },
+
+    /** The outline answer: a readable page (title, SVG, outline) or the bare fragment, with its headers. */
+    outline(diagram: ResolvedDiagram, outline: string, format: 'html' | 'fragment', svgUrl: string): { html: string; headers: Record<string, string> } {
+      const ancestors = getService(strapi, 'settings').frameAncestors();
+      const nonce = randomBytes(16).toString('base64');
+      const imgOrigin = httpOrigin(svgUrl);
+      const csp = [
+        "default-src 'none'",
+        ...(format === 'html' ? [`style-src 'nonce-${nonce}'`, ...(imgOrigin ? [`img-src ${imgOrigin}`] : [])] : []),
+        `frame-ancestors ${ancestors.length ? ancestors.join(' ') : "'none'"}`,
+        "base-uri 'none'",
+        "form-action 'none'",
+      ].join('; ');
+      const html = format === 'fragment' ? outline : renderOutlinePage({ title: diagram.value.title, nonce, outline, svgUrl });
+      return {
+        html,
+        headers: { 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
       };
     },
 

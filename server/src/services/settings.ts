@@ -4,6 +4,7 @@ import {
   DEFAULT_API_BASE_URL,
   SETTING_KEYS,
   httpOrigin,
+  isImageHostPattern,
   type EditableSettings,
   type SettingKey,
   type SettingSource,
@@ -170,6 +171,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     cacheMaxAge(): number {
       const env = Number(process.env.PROCESSON_CACHE_MAX_AGE);
       return pluginConfig().cacheMaxAge ?? (Number.isInteger(env) && env >= 0 ? env : DEFAULT_CACHE_MAX_AGE);
+    },
+
+    /**
+     * Hosts whose images the static renderings may reference: config, env PROCESSON_RENDER_IMAGE_HOSTS
+     * (comma-separated; entries that are not host names are ignored), else none.
+     */
+    renderImageHosts(): string[] {
+      const configured = pluginConfig().renderImageHosts;
+      if (configured) return configured;
+      return (process.env.PROCESSON_RENDER_IMAGE_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(isImageHostPattern);
     },
 
     /**
