@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { parseCallbackPush, verifyToken } from '../processon';
+import { PROBE_NONCE_RE, parseCallbackPush, probeAnswer, verifyToken } from '../processon';
 import { refuseOversizedDef } from '../middlewares/body-limit';
 import { getService } from '../utils';
 
@@ -32,11 +32,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /api/processon/callback?token=…: one save pushed by ProcessOn. */
     async receive(ctx: Context) {
       const token = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
+      const probe = ctx.query.probe;
+      if (!token && probe !== undefined) {
+        // Settings → ProcessOn → Check: prove this route is reachable here; nothing is read or stored.
+        if (typeof probe !== 'string' || !PROBE_NONCE_RE.test(probe)) return answer(ctx, 400, 'badBody', 'bad probe');
+        ctx.status = 200;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { processon: 'callback', probe: probeAnswer(getService(strapi, 'settings').callbackSecret(), probe) };
+        return;
+      }
       if (!token) return answer(ctx, 401, 'noToken');
       const parsed = parseCallbackPush(ctx.request.body);
       if (!parsed.ok) return answer(ctx, 400, 'badBody', parsed.error);
       const push = parsed.value;
-      if (refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
+      if (await refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
       const settings = getService(strapi, 'settings');
       const check = verifyToken(settings.callbackSecret(), token, push.chartid);
       if (!check.ok) {

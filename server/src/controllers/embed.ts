@@ -87,7 +87,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const etag = await embeds.etag(located, what);
     const cacheHeaders = {
       ETag: etag,
-      'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}`,
+      'Cache-Control': `public, max-age=${(await getService(strapi, 'settings').cached()).values.cacheMaxAge}`,
       // The answer depends on who asks (their permissions) and on the encoding.
       Vary: 'Authorization, Accept-Encoding',
     };
@@ -116,8 +116,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return values.publicUrl || ctx.origin;
   };
 
-  const sendPage = (ctx: Context, form: FormDescriptor, title: string, oembedUrl?: string) => {
-    const { html, headers } = getService(strapi, 'embeds').page(form, title, oembedUrl);
+  const sendPage = async (ctx: Context, form: FormDescriptor, title: string, oembedUrl?: string) => {
+    const { html, headers } = await getService(strapi, 'embeds').page(form, title, oembedUrl);
     ctx.remove('X-Frame-Options');
     ctx.set(headers);
     ctx.type = 'text/html; charset=utf-8';
@@ -130,14 +130,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!diagram) return;
       const base = await publicBase(ctx);
       const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(base + ctx.originalUrl)}`;
-      sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title, oembedUrl);
+      await sendPage(ctx, await getService(strapi, 'embeds').viewForm(diagram), diagram.value.title, oembedUrl);
     },
 
     async export(ctx: Context) {
       const type = exportType(ctx);
       const diagram = await resolve(ctx, `export:${type}`);
       if (!diagram) return;
-      sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
+      await sendPage(ctx, await getService(strapi, 'embeds').exportForm(diagram, type), diagram.value.title);
     },
 
     /** JSON descriptor `{action, method, fields}` of the view (default) or export form. */

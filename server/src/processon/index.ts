@@ -7,3 +7,5 @@ export * from './callback';
 export * from './html';
 export * from './token';
 export * from "./api";
+export * from './settings';
+export * from './field-options';

@@ -113,8 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * what is asked (view/export/descriptor, type), and the settings that go into the form or headers.
      */
     async etag(located: LocatedDiagram, what: string): Promise<string> {
-      const settings = getService(strapi, 'settings');
-      const { values } = await settings.cached();
+      const { values } = await getService(strapi, 'settings').cached();
       const hash = createHash('sha256')
         .update(
           JSON.stringify([
@@ -126,8 +125,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             what,
             values.appkey,
             values.apiBaseUrl,
-            settings.frameAncestors(),
-            settings.cacheMaxAge(),
+            values.frameAncestors,
+            values.cacheMaxAge,
           ])
         )
         .digest('base64url')
@@ -160,9 +159,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The HTML page that posts a form to ProcessOn, and the headers that must go with it. */
-    page(form: FormDescriptor, title: string, oembedUrl?: string): { html: string; headers: Record<string, string> } {
+    async page(
+      form: FormDescriptor,
+      title: string,
+      oembedUrl?: string
+    ): Promise<{ html: string; headers: Record<string, string> }> {
       const nonce = randomBytes(16).toString('base64');
-      const ancestors = getService(strapi, 'settings').frameAncestors();
+      const ancestors = (await getService(strapi, 'settings').cached()).values.frameAncestors;
       const formOrigin = httpOrigin(form.action) ?? "'none'";
       const csp = [
         "default-src 'none'",

@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
-import { buildEditForm, signToken, type Category, type CreateSessionBody, type FormDescriptor } from '../processon';
+import {
+  buildEditForm,
+  callbackUrlFor,
+  effectiveHidebtn,
+  signToken,
+  type Category,
+  type CreateSessionBody,
+  type DiagramFieldOptions,
+  type FormDescriptor,
+} from '../processon';
 import { SESSION_UID, getService } from '../utils';
 
 export interface EditSessionRow {
@@ -21,11 +30,12 @@ export interface EditSessionRow {
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async create(
     body: CreateSessionBody,
-    userId: number | null
+    userId: number | null,
+    fieldOptions: DiagramFieldOptions
   ): Promise<{ session: EditSessionRow; form: FormDescriptor<'edit'> }> {
     const settings = getService(strapi, 'settings');
     const { values } = await settings.get();
-    const ttl = settings.sessionTtl();
+    const ttl = values.sessionTtl;
     const exp = Math.floor(Date.now() / 1000) + ttl;
     const sessionKey = randomBytes(18).toString('base64url');
     const session = (await strapi.db.query(SESSION_UID).create({
@@ -42,7 +52,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       },
     })) as EditSessionRow;
     const token = signToken(settings.callbackSecret(), { sessionId: sessionKey, chartid: body.chartid, exp });
-    const callbackUrl = `${settings.callbackUrlFor(values.publicUrl)}?token=${encodeURIComponent(token)}`;
+    const callbackUrl = `${callbackUrlFor(values.publicUrl)}?token=${encodeURIComponent(token)}`;
     const form = buildEditForm({
       apiBaseUrl: values.apiBaseUrl,
       appkey: values.appkey,
@@ -51,7 +61,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       title: body.title,
       def: body.def,
       callbackUrl,
-      hidebtn: values.hidebtn,
+      hidebtn: effectiveHidebtn(fieldOptions, values.hidebtn),
     });
     return { session, form };
   },
