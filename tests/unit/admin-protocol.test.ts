@@ -23,7 +23,7 @@ describe('settings rules', () => {
       ['sessionTtl', 'integer'],
       ['nope', 'unknown'],
     ]);
-    expect(problems[0].params).toEqual({ min: 1024, max: 512 * 1024 * 1024 });
+    expect(problems[0].params).toEqual({ min: 1024 * 1024, max: 512 * 1024 * 1024 });
     expect(settingsUpdateProblems([])).toHaveLength(1);
     expect(settingsUpdateProblems({ publicUrl: '', appkey: 'ab_C-9', quotaPeriod: 'total' })).toEqual([]);
   });
@@ -39,7 +39,7 @@ describe('settings rules', () => {
   });
 
   it('reads env values with the same rules, ignoring invalid ones', () => {
-    expect(settingFromEnv('maxDefSize', '2048')).toBe(2048);
+    expect(settingFromEnv('maxDefSize', '2097152')).toBe(2097152);
     expect(settingFromEnv('maxDefSize', '2 MB')).toBeUndefined();
     expect(settingFromEnv('hidebtn', '1')).toBe(true);
     expect(settingFromEnv('hidebtn', 'maybe')).toBeUndefined();

@@ -39,12 +39,12 @@ export const ERROR_CODES = {
     en: 'Invalid callbackurl',
     zh: '参数callbackurl无效',
     cause: {
-      en: 'The callback URL the plugin sent is not a valid address: the public URL setting is empty or malformed.',
-      zh: '插件发送的回调地址无效：“公开地址”设置为空或格式不正确。',
+      en: 'The callback URL the plugin sent is not a valid address: the setting “Public URL of this Strapi” is empty or malformed.',
+      zh: '插件发送的回调地址无效：“本 Strapi 的公开 URL”设置为空或格式不正确。',
     },
     fix: {
-      en: 'Set Settings → ProcessOn → Public URL to the address where ProcessOn reaches this Strapi, e.g. https://cms.example.com, and use "Check" there.',
-      zh: '在 设置 → ProcessOn → 公开地址 中填写 ProcessOn 能访问到本 Strapi 的地址（如 https://cms.example.com），并在该页点击“检查”。',
+      en: 'Set Settings → ProcessOn → Public URL of this Strapi to the address where ProcessOn reaches this Strapi, e.g. https://cms.example.com, and use "Check" there.',
+      zh: '在 设置 → ProcessOn → 本 Strapi 的公开 URL 中填写 ProcessOn 能访问到本 Strapi 的地址（如 https://cms.example.com），并在该页点击“检查”。',
     },
     setting: 'publicUrl',
   },
@@ -71,8 +71,8 @@ export const ERROR_CODES = {
       zh: '公开回调地址不在该 appkey 注册的域名下。',
     },
     fix: {
-      en: 'Use a public URL on a registered domain (Settings → ProcessOn → Public URL), or add this domain to your appkey in the ProcessOn API console.',
-      zh: '使用已注册域名下的公开地址（设置 → ProcessOn → 公开地址），或在 ProcessOn API 控制台为该 appkey 添加此域名。',
+      en: 'Use a public URL on a registered domain (Settings → ProcessOn → Public URL of this Strapi), or add this domain to your appkey in the ProcessOn API console.',
+      zh: '使用已注册域名下的公开地址（设置 → ProcessOn → 本 Strapi 的公开 URL），或在 ProcessOn API 控制台为该 appkey 添加此域名。',
     },
     setting: 'publicUrl',
   },
@@ -100,7 +100,7 @@ export const ERROR_CODES = {
     },
     fix: {
       en: 'Check the ProcessOn base URL in Settings → ProcessOn and that this admin is served from a registered domain; if it persists, contact ProcessOn with the time of the error.',
-      zh: '检查 设置 → ProcessOn 中的 ProcessOn 接口地址，并确认本后台使用已注册的域名访问；如仍出现，请带上出错时间联系 ProcessOn。',
+      zh: '检查 设置 → ProcessOn 中的 ProcessOn 基础 URL，并确认本后台使用已注册的域名访问；如仍出现，请带上出错时间联系 ProcessOn。',
     },
     setting: 'apiBaseUrl',
   },

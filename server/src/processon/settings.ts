@@ -93,7 +93,7 @@ export type IntegerSettingKey = 'maxDefSize' | 'sessionTtl' | 'revisionsKept' | 
 
 /** Inclusive bounds of the integer settings. */
 export const SETTING_LIMITS: Record<IntegerSettingKey, { min: number; max: number }> = {
-  maxDefSize: { min: 1024, max: 512 * MB },
+  maxDefSize: { min: MB, max: 512 * MB },
   sessionTtl: { min: 60, max: 30 * 24 * 60 * 60 },
   revisionsKept: { min: 1, max: 10_000 },
   cacheMaxAge: { min: 0, max: 365 * 24 * 60 * 60 },
