@@ -2,13 +2,26 @@ import type { ComponentType } from 'react';
 
 import type { StrapiApp } from '@strapi/strapi/admin';
 
-import { CATEGORIES, DEFAULT_CATEGORY } from '../../server/src/processon/categories';
+import { CATEGORIES } from '../../server/src/processon/categories';
+import { HIDEBTN_MODES, type HidebtnMode } from '../../server/src/processon/field-options';
 import { FIELD_NAME } from '../../server/src/processon/value';
 import { DiagramIcon } from './components/DiagramIcon';
+import {
+  ALLOWED_CATEGORIES_INPUT,
+  AllowedCategoriesInput,
+  DEFAULT_CATEGORY_INPUT,
+  DefaultCategoryInput,
+  type BuilderInputProps,
+} from './components/FieldOptionInputs';
 import { SETTINGS_READ } from './permissions';
 import { PLUGIN_ID } from './pluginId';
-import { CATEGORY_KEYS } from './utils/categories';
-import { messageOf, prefixPluginTranslations } from './utils/getTranslation';
+import { messageOf, prefixPluginTranslations, type TranslationKey } from './utils/getTranslation';
+
+const HIDEBTN_KEYS: Record<HidebtnMode, TranslationKey> = {
+  settings: 'field.options.hidebtn.settings',
+  hide: 'field.options.hidebtn.hide',
+  show: 'field.options.hidebtn.show',
+};
 
 /** What `app.customFields.register` takes, and one entry of its `options.base` / `options.advanced`. */
 type CustomFieldDefinition = Exclude<Parameters<StrapiApp['customFields']['register']>[0], unknown[]>;
@@ -16,22 +29,37 @@ type OptionEntry = NonNullable<NonNullable<CustomFieldDefinition['options']>['ba
 type BuiltInOption = Extract<OptionEntry, { name: string }>;
 
 /**
- * A 'select' option stored under the attribute's `options` (`options.defaultCategory`). The
- * Content-Type Builder supports it (it sets `options.*` names into the attribute and renders a
- * 'select' item from its `options` list, see content-type-builder GenericInputs), but the admin's
- * `CustomFieldOption` type only lists the built-in option names and has no `options` list, hence
- * the one conversion below.
+ * An option stored under the attribute's `options` (`options.hidebtn`, ...). The Content-Type
+ * Builder supports it (it sets `options.*` names into the attribute, renders a 'select' item from
+ * its `options` list, and renders types registered through its forms API with their component,
+ * see content-type-builder GenericInputs), but the admin's `CustomFieldOption` type only lists the
+ * built-in option names and types, hence the one conversion below.
  */
-interface AttributeSelectOption {
+interface AttributeOption {
   name: `options.${string}`;
-  type: 'select';
+  type: 'select' | typeof ALLOWED_CATEGORIES_INPUT | typeof DEFAULT_CATEGORY_INPUT;
   intlLabel: { id: string; defaultMessage: string };
   description: { id: string; defaultMessage: string };
-  defaultValue: string;
-  options: Array<{ key: string; value: string; metadatas: { intlLabel: { id: string; defaultMessage: string } } }>;
+  defaultValue?: string | string[];
+  size?: number;
+  options?: Array<{ key: string; value: string; metadatas: { intlLabel: { id: string; defaultMessage: string } } }>;
 }
 
-const attributeOption = (option: AttributeSelectOption): BuiltInOption => option as unknown as BuiltInOption;
+const attributeOption = (option: AttributeOption): BuiltInOption => option as unknown as BuiltInOption;
+
+/** The Content-Type Builder's forms API (its `apis.forms`), as far as registering inputs goes. */
+interface BuilderFormsApi {
+  components: { add(input: { id: string; component: ComponentType<BuilderInputProps> }): void };
+}
+
+const isBuilderFormsApi = (value: unknown): value is BuilderFormsApi =>
+  typeof value === 'object' &&
+  value !== null &&
+  'components' in value &&
+  typeof value.components === 'object' &&
+  value.components !== null &&
+  'add' in value.components &&
+  typeof value.components.add === 'function';
 
 const SUPPORTED_LOCALES = ['en', 'zh-Hans'];
 
@@ -67,15 +95,29 @@ export default {
       options: {
         base: [
           attributeOption({
+            name: 'options.allowedCategories',
+            type: ALLOWED_CATEGORIES_INPUT,
+            intlLabel: messageOf('field.options.allowedCategories.label'),
+            description: messageOf('field.options.allowedCategories.description'),
+            defaultValue: [...CATEGORIES],
+            size: 12,
+          }),
+          attributeOption({
             name: 'options.defaultCategory',
-            type: 'select',
+            type: DEFAULT_CATEGORY_INPUT,
             intlLabel: messageOf('field.options.defaultCategory.label'),
             description: messageOf('field.options.defaultCategory.description'),
-            defaultValue: DEFAULT_CATEGORY,
-            options: CATEGORIES.map((category) => ({
-              key: category,
-              value: category,
-              metadatas: { intlLabel: messageOf(CATEGORY_KEYS[category]) },
+          }),
+          attributeOption({
+            name: 'options.hidebtn',
+            type: 'select',
+            intlLabel: messageOf('field.options.hidebtn.label'),
+            description: messageOf('field.options.hidebtn.description'),
+            defaultValue: 'settings',
+            options: HIDEBTN_MODES.map((mode) => ({
+              key: mode,
+              value: mode,
+              metadatas: { intlLabel: messageOf(HIDEBTN_KEYS[mode]) },
             })),
           }),
         ],
@@ -111,6 +153,15 @@ export default {
         permissions: SETTINGS_READ,
       }
     );
+  },
+
+  bootstrap(app: Pick<StrapiApp, 'getPlugin'>) {
+    // The field's option inputs, in the Content-Type Builder (registered once every plugin is).
+    const forms = app.getPlugin('content-type-builder')?.apis?.forms;
+    if (isBuilderFormsApi(forms)) {
+      forms.components.add({ id: ALLOWED_CATEGORIES_INPUT, component: AllowedCategoriesInput });
+      forms.components.add({ id: DEFAULT_CATEGORY_INPUT, component: DefaultCategoryInput });
+    }
   },
 
   async registerTrads({ locales }: { locales: string[] }) {

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { getService } from './utils';
 
 /** RBAC actions of Settings → ProcessOn (visible in Settings → Roles → Plugins). */
 export const ACTIONS = [
@@ -13,4 +14,8 @@ interface ActionProvider {
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   const permission = strapi.service('admin::permission') as unknown as { actionProvider: ActionProvider };
   await permission.actionProvider.registerMany(ACTIONS);
+  const invalid = getService(strapi, 'settings').invalidEnv();
+  if (invalid.length > 0) {
+    strapi.log.warn(`processon: ignoring ${invalid.join(', ')}: not a valid value (see Settings → ProcessOn for the rules)`);
+  }
 };

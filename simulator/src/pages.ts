@@ -72,9 +72,19 @@ const ERROR_STYLE = `
 #processon-error p{margin:6px 0}
 `;
 
+/**
+ * The error page also tells a framing page which code it shows, as ProcessOn's editor posts its
+ * saves: `{source: 'processon', event: 'error', code, message}` to `window.parent`. (The doc only
+ * lists the codes; the message shape follows the JSON error answer `{code, message}`.)
+ */
+const errorScript = (code: ErrorCode): string =>
+  `if (window.parent !== window) { window.parent.postMessage({ source: 'processon', event: 'error', code: ${Number(code)}, ` +
+  `message: ${JSON.stringify(ERROR_CODES[code].en)} }, '*'); }`;
+
 export const renderErrorPage = (code: ErrorCode, detail: string, nonce: string): string => {
   const { en, zh } = errorMessage(code);
   return renderPage({
+    script: errorScript(code),
     title: `ProcessOn error ${code}`,
     nonce,
     style: ERROR_STYLE,

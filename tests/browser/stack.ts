@@ -12,7 +12,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startSimulator, type RunningSimulator } from '../../simulator/src/server';
 import { startFrontend, type Frontend } from '../../scripts/frontend';
 import { playgroundDir, repoRoot } from '../../scripts/lib';
@@ -23,6 +23,8 @@ export const outputDir = path.join(repoRoot, 'test-output', 'browser');
 
 export const ADMIN = { email: 'admin@processon.local', password: 'ProcessOn-browser-2026' };
 
+type StorageState = Exclude<BrowserContextOptions['storageState'], string | undefined>;
+
 export interface Stack {
   simulator: RunningSimulator;
   /** The Strapi whose admin the tests use (A when there are two). */
@@ -31,6 +33,8 @@ export interface Stack {
   strapiBUrl: string | null;
   frontend: Frontend;
   browser: Browser;
+  /** Signed-in browser states by email: each user logs in once per suite. */
+  sessions: Map<string, StorageState>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +110,7 @@ export const startStack = async (options: { instances?: 1 | 2 } = {}): Promise<S
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     cleanups.unshift(() => browser.close());
-    return { simulator, strapiUrl, strapiBUrl, frontend, browser, stop: () => runAll(cleanups) };
+    return { simulator, strapiUrl, strapiBUrl, frontend, browser, sessions: new Map(), stop: () => runAll(cleanups) };
   } catch (error) {
     await runAll(cleanups);
     throw error;
@@ -118,20 +122,54 @@ const runAll = async (cleanups: (() => Promise<void>)[]): Promise<void> => {
   for (const cleanup of cleanups) await cleanup().catch(() => undefined);
 };
 
-/** A logged-in admin page; closes Strapi's first-visit tour if it shows. */
-export const adminPage = async (stack: Stack): Promise<{ context: BrowserContext; page: Page }> => {
-  const context = await stack.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+export interface AdminPageOptions {
+  user?: { email: string; password: string };
+  /** The admin UI language (Strapi keeps it in localStorage), e.g. 'zh-Hans'. */
+  locale?: string;
+}
+
+const newAdminContext = async (stack: Stack, storageState: StorageState | undefined, locale: string): Promise<BrowserContext> => {
+  const context = await stack.browser.newContext({
+    viewport: { width: 1400, height: 900 },
+    acceptDownloads: true,
+    ...(storageState ? { storageState } : {}),
+  });
   // Strapi's guided tour can open over any admin page (its dialog hides the page from role
   // queries): start every context with the tours switched off, as a user who skipped them.
-  await context.addInitScript(() => {
+  await context.addInitScript((language: string) => {
     window.localStorage.setItem('STRAPI_GUIDED_TOUR', JSON.stringify({ enabled: false, hidden: true, completedActions: [] }));
-  });
+    window.localStorage.setItem('strapi-admin-language', language);
+  }, locale);
+  return context;
+};
+
+/**
+ * A logged-in admin page. Each user logs in through the login form once per suite; later pages
+ * start from that browser state (cookies, local storage).
+ */
+export const adminPage = async (
+  stack: Stack,
+  options: AdminPageOptions = {}
+): Promise<{ context: BrowserContext; page: Page }> => {
+  const user = options.user ?? ADMIN;
+  const locale = options.locale ?? 'en';
+  const known = stack.sessions.get(user.email);
+  const context = await newAdminContext(stack, known, locale);
   const page = await context.newPage();
+  if (known) {
+    await page.goto(`${stack.strapiUrl}/admin`);
+    await page.locator('nav a[href="/admin/content-manager"], nav a[href$="/content-manager"]').first().waitFor();
+    return { context, page };
+  }
   await page.goto(`${stack.strapiUrl}/admin`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByRole('link', { name: 'Content Manager' }).first().waitFor();
+  await page.locator('input[name="email"]').fill(user.email);
+  await page.locator('input[name="password"]').fill(user.password);
+  await page.locator('button[type="submit"]').click();
+  await page.locator('nav a[href="/admin/content-manager"], nav a[href$="/content-manager"]').first().waitFor();
+  // Strapi's own announcement banner covers the notifications: dismiss it once, as a user would.
+  const banner = page.getByRole('button', { name: /Close the banner/ });
+  if (await banner.count()) await banner.first().click();
+  stack.sessions.set(user.email, await context.storageState());
   return { context, page };
 };
 

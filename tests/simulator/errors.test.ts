@@ -56,6 +56,16 @@ describe('error page', () => {
     expect(html).toContain(ERROR_CODES[4000].zh);
   });
 
+  it('tells a framing page the code, by postMessage, from a nonce-allowed inline script', async () => {
+    const app = makeApp();
+    const res = await post(app, 'edit', editForm({ callbackurl: 'https://evil.example.net/cb' }));
+    const nonce = /script-src 'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))?.[1];
+    expect(nonce).toBeTruthy();
+    const script = res.text.split(`<script nonce="${nonce}">`)[1]?.split('</script>')[0] ?? '';
+    expect(script).toContain("window.parent.postMessage({ source: 'processon', event: 'error', code: 4003, message: ");
+    expect(script).toContain(JSON.stringify(ERROR_CODES[4003].en));
+  });
+
   it('prefers HTML when Accept lists HTML first or is absent', async () => {
     const res = await post(makeApp(), 'edit', editForm({ appkey: 'nope' }), { Accept: 'text/html,application/json;q=0.9' });
     expect(res.headers['content-type']).toMatch(/^text\/html/);

@@ -1,15 +1,21 @@
 import * as React from 'react';
 
 import { Box, Button, Flex, Loader, Modal, Typography } from '@strapi/design-system';
+import { CheckCircle } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 
-import type { RevisionDTO, SettingKey } from '../../../server/src/processon/api';
-import type { FormDescriptor } from '../../../server/src/processon/forms';
-import type { DiagramValue } from '../../../server/src/processon/value';
+import type { RevisionDTO } from '../../../server/src/processon/api';
 import { saveFromEditorMessage } from '../../../server/src/processon/callback';
+import { errorCodeFromMessage, isErrorCode, type ErrorCode } from '../../../server/src/processon/errors';
+import type { FormDescriptor } from '../../../server/src/processon/forms';
+import type { SettingKey } from '../../../server/src/processon/settings';
+import type { DiagramValue } from '../../../server/src/processon/value';
 import { createSession, fetchSessionState, fetchStatus, forwardSave, isAbortError, readApiError } from '../utils/api';
+import { edgeToEdgeModal, formatClock } from '../utils/format';
 import { useTranslate, type Translate, type TranslationKey } from '../utils/getTranslation';
 import { postFormInto } from '../utils/postForm';
+import { ErrorCodeHelp, ErrorExplanation } from './ProcessOnErrors';
+import { SettingsLink } from './SettingsLink';
 
 /** Where the diagram lives: what POST /processon/sessions needs besides the diagram itself. */
 export interface EditorTarget {
@@ -26,12 +32,15 @@ interface EditorModalProps {
   target: EditorTarget;
   /** Called once per new save received through this session. */
   onRevision: (revision: RevisionDTO) => void;
-  onClose: () => void;
+  /** `saves`: how many saves reached Strapi while the editor was open. */
+  onClose: (saves: number) => void;
 }
 
 type Phase =
   | { kind: 'starting' }
   | { kind: 'not-configured'; missing: SettingKey[] }
+  /** Stopped before ProcessOn was asked, for a reason ProcessOn has a code for (e.g. the quota: 4004). */
+  | { kind: 'refused'; code: ErrorCode; message: string }
   | { kind: 'failed'; message: string }
   | {
       kind: 'open';
@@ -44,18 +53,18 @@ type Phase =
 
 const POLL_INTERVAL_MS = 1000;
 
-const SETTING_LABEL_KEYS: Record<SettingKey, TranslationKey> = {
+export const SETTING_LABEL_KEYS: Record<'appkey' | 'apiBaseUrl' | 'publicUrl', TranslationKey> = {
   appkey: 'settings.appkey.label',
   apiBaseUrl: 'settings.apiBaseUrl.label',
   publicUrl: 'settings.publicUrl.label',
-  hidebtn: 'settings.hidebtn.label',
 };
 
-const formatClock = (iso: string): string => {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-};
+/** The settings missing before the editor can open, by name. */
+export const missingLabels = (t: Translate, missing: SettingKey[]): string =>
+  missing
+    .filter((key): key is keyof typeof SETTING_LABEL_KEYS => key in SETTING_LABEL_KEYS)
+    .map((key) => t(SETTING_LABEL_KEYS[key]))
+    .join(', ');
 
 const errorMessage = (t: Translate, error: unknown): string => {
   const problem = readApiError(error);
@@ -63,10 +72,13 @@ const errorMessage = (t: Translate, error: unknown): string => {
   return problem.message !== '' ? problem.message : t('error.unknown');
 };
 
+/** Full screen, over the whole admin. */
+const FULL_SCREEN: React.CSSProperties = { ...edgeToEdgeModal('100vw'), left: 0 };
+
 /**
- * The ProcessOn editor in a modal: checks the plugin is configured, opens an edit session, posts
+ * The ProcessOn editor, full screen: checks the plugin is configured, opens an edit session, posts
  * the session's form into an iframe, then watches the session for saves (polling every second,
- * and at once when the editor posts a message to this window).
+ * and at once when the editor posts a message to this window). Esc or Close closes it.
  */
 export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModalProps) => {
   const t = useTranslate();
@@ -78,8 +90,10 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
   const iframeRef = React.useRef<HTMLIFrameElement | null>(null);
   iframeRef.current = iframe;
   const [savedAt, setSavedAt] = React.useState<string | null>(null);
+  const savesRef = React.useRef(0);
   const [retrying, setRetrying] = React.useState(false);
   const [expired, setExpired] = React.useState(false);
+  const [frameError, setFrameError] = React.useState<ErrorCode | null>(null);
 
   const onRevisionRef = React.useRef(onRevision);
   onRevisionRef.current = onRevision;
@@ -128,6 +142,12 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
         });
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
+        const problem = readApiError(error);
+        const code = problem.details.processonCode;
+        if (isErrorCode(code)) {
+          setPhase({ kind: 'refused', code, message: problem.message });
+          return;
+        }
         const message = errorMessage(tRef.current, error);
         toggleNotification({ type: 'danger', message });
         setPhase({ kind: 'failed', message });
@@ -181,7 +201,9 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
         const revision = state.revision;
         if (revision && revision.id !== lastSeen && revision.chartid === openingRef.current.diagram.chartid) {
           lastSeen = revision.id;
+          savesRef.current += 1;
           setSavedAt(revision.createdAt);
+          setFrameError(null);
           onRevisionRef.current(revision);
         }
       } catch (error) {
@@ -208,14 +230,19 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
       }
     };
 
-    // The editor also posts each save to its parent. Only our own iframe, from the ProcessOn
-    // origin, is listened to; its save is forwarded to the server, which stores it exactly as a
-    // callback (so a save is kept even when ProcessOn cannot reach the callback URL), then the
-    // session is read at once.
+    // The editor posts each save (and, when it refuses to open, its error code) to its parent.
+    // Only our own iframe, from the ProcessOn origin, is listened to; a save is forwarded to the
+    // server, which stores it exactly as a callback (so a save is kept even when ProcessOn cannot
+    // reach the callback URL), then the session is read at once.
     const onMessage = (event: MessageEvent) => {
       if (!apiOrigin || event.origin !== apiOrigin) return;
       const frame = iframeRef.current;
       if (!frame || !frame.contentWindow || event.source !== frame.contentWindow) return;
+      const code = errorCodeFromMessage(event.data);
+      if (code) {
+        setFrameError(code);
+        return;
+      }
       const save = saveFromEditorMessage(event.data, openingRef.current.diagram.chartid);
       if (!save) {
         void poll();
@@ -245,28 +272,51 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
 
   /* ------------------------------------------------------------------------------------------ */
   const title = openingRef.current.diagram.title;
+  const close = () => onClose(savesRef.current);
 
   return (
     <Modal.Root
       open
       onOpenChange={(open) => {
-        if (!open) onClose();
+        if (!open) close();
       }}
     >
-      <Modal.Content
-        aria-describedby={undefined}
-        style={{
-          width: 'calc(100vw - 4rem)',
-          maxWidth: '1600px',
-          height: '85vh',
-          maxHeight: '85vh',
-          display: 'flex',
-          flexDirection: 'column',
-        }}
-      >
+      <Modal.Content aria-describedby="processon-editor-status" style={FULL_SCREEN} data-testid="processon-editor">
         <Modal.Header closeLabel={t('editor.close-label')} style={{ flex: '0 0 auto' }}>
-          <Modal.Title>{t('editor.title', { title })}</Modal.Title>
+          <Flex gap={4} alignItems="center" wrap="wrap">
+            <Modal.Title>{t('editor.title', { title })}</Modal.Title>
+            <Box id="processon-editor-status" aria-live="polite">
+              {savedAt ? (
+                <Flex gap={2} alignItems="center">
+                  <CheckCircle fill="success600" aria-hidden />
+                  <Typography data-testid="processon-save-status" textColor="success600" fontWeight="semiBold">
+                    {t('editor.saved', { time: formatClock(savedAt) })}
+                  </Typography>
+                  <Typography textColor="neutral600" data-testid="processon-save-reminder">
+                    {t('editor.saved.reminder')}
+                  </Typography>
+                </Flex>
+              ) : session ? (
+                <Typography textColor="neutral600">{t('editor.waiting')}</Typography>
+              ) : null}
+              {retrying && !expired && (
+                <Typography textColor="warning600" tag="p">
+                  {t('editor.poll-retrying')}
+                </Typography>
+              )}
+              {expired && (
+                <Typography textColor="danger600" tag="p">
+                  {t('editor.expired')}
+                </Typography>
+              )}
+            </Box>
+          </Flex>
         </Modal.Header>
+        {frameError && (
+          <Box padding={4} background="neutral100" style={{ flex: '0 0 auto' }}>
+            <ErrorExplanation code={frameError} onClose={() => setFrameError(null)} />
+          </Box>
+        )}
         <Box flex="1" style={{ minHeight: 0, display: 'flex', flexDirection: 'column' }} background="neutral0">
           {phase.kind === 'starting' && (
             <Flex justifyContent="center" alignItems="center" height="100%" direction="column" gap={3}>
@@ -290,9 +340,20 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
                 {t('editor.not-configured.title')}
               </Typography>
               <Typography textColor="neutral600" tag="p" textAlign="center">
-                {t('editor.not-configured.body', {
-                  missing: phase.missing.map((key) => t(SETTING_LABEL_KEYS[key])).join(', '),
-                })}
+                {t('editor.not-configured.body', { missing: missingLabels(t, phase.missing) })}
+              </Typography>
+              <SettingsLink fallback={<Typography textColor="neutral600">{t('input.not-configured.ask')}</Typography>}>
+                {t('input.not-configured.link')}
+              </SettingsLink>
+            </Flex>
+          )}
+          {phase.kind === 'refused' && (
+            <Flex justifyContent="center" alignItems="center" height="100%" direction="column" gap={4} padding={8}>
+              <Box maxWidth="60rem" width="100%">
+                <ErrorExplanation code={phase.code} title={t('editor.refused.quota', { code: phase.code })} />
+              </Box>
+              <Typography textColor="neutral600" tag="p" textAlign="center">
+                {phase.message}
               </Typography>
             </Flex>
           )}
@@ -321,25 +382,12 @@ export const EditorModal = ({ diagram, target, onRevision, onClose }: EditorModa
           )}
         </Box>
         <Modal.Footer style={{ flex: '0 0 auto' }}>
-          <Box aria-live="polite">
-            {savedAt ? (
-              <Typography data-testid="processon-save-status" textColor="success600" fontWeight="semiBold">
-                {t('editor.saved', { time: formatClock(savedAt) })}
-              </Typography>
-            ) : session ? (
-              <Typography textColor="neutral600">{t('editor.waiting')}</Typography>
-            ) : null}
-            {retrying && !expired && (
-              <Typography textColor="warning600" tag="p">
-                {t('editor.poll-retrying')}
-              </Typography>
-            )}
-            {expired && (
-              <Typography textColor="danger600" tag="p">
-                {t('editor.expired')}
-              </Typography>
-            )}
-          </Box>
+          <Flex direction="column" alignItems="flex-start" gap={1}>
+            <Typography variant="pi" textColor="neutral600">
+              {t('editor.footer')}
+            </Typography>
+            <ErrorCodeHelp />
+          </Flex>
           <Modal.Close>
             <Button variant="tertiary">{t('editor.close')}</Button>
           </Modal.Close>

@@ -83,7 +83,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     const located = await embeds.locate(address, embeds.mayReadFor((ctx.state as { auth?: unknown }).auth));
     if (!located) throw new errors.NotFoundError(NOT_FOUND);
     const etag = await embeds.etag(located, what);
-    ctx.set({ ETag: etag, 'Cache-Control': `public, max-age=${getService(strapi, 'settings').cacheMaxAge()}` });
+    const { cacheMaxAge } = (await getService(strapi, 'settings').cached()).values;
+    ctx.set({ ETag: etag, 'Cache-Control': `public, max-age=${cacheMaxAge}` });
     // The answer depends on who asks (their permissions) and on the encoding; Strapi's own Vary
     // (Origin, from strapi::cors) stays.
     ctx.vary('Authorization');
@@ -214,7 +215,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       );
     },
 
-
     /** GET /api/processon/svg/<type>/<documentId>.svg: the diagram drawn as SVG (image/svg+xml, strict CSP). */
     async svg(ctx: Context) {
       const embeds = getService(strapi, 'embeds');
@@ -223,7 +223,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const result = drawn(ctx, diagram);
       if (!result) return;
       ctx.remove('X-Frame-Options');
-      ctx.set(embeds.svgHeaders());
+      ctx.set(await embeds.svgHeaders());
       ctx.type = 'image/svg+xml; charset=utf-8';
       ctx.body = result.svg;
     },
@@ -237,7 +237,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!diagram) return;
       const result = drawn(ctx, diagram);
       if (!result) return;
-      const { html, headers } = embeds.outline(diagram, result.outline, format, await renderingUrl(ctx, 'svg', addressOf(ctx)));
+      const { html, headers } = await embeds.outline(diagram, result.outline, format, await renderingUrl(ctx, 'svg', addressOf(ctx)));
       ctx.remove('X-Frame-Options');
       ctx.set(headers);
       ctx.type = 'text/html; charset=utf-8';

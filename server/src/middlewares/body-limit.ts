@@ -20,6 +20,7 @@
  *   json, form and text bodies may be 3 M + 64 KB (room for chartid, size, valid, extra fields);
  *   multipart fields are sent raw, so formidable's total field size is M + 64 KB.
  * These limits depend on maxDefSize only, not on the app's own (which stay as they are everywhere else).
+ * maxDefSize is read from the effective settings (config, env, or the admin's Settings page).
  *
  * Only requests that carry the credential the route requires get the larger parser: a callback
  * whose token is verified against its session first (a bad one is answered without reading the
@@ -150,18 +151,18 @@ export const defTooLarge = (def: string, maxDefSize: number): boolean => {
 
 /**
  * The def-size rule, for the places that parse a push (callback controller, admin save route):
- * answers 413 and returns true when the def is over maxDefSize, else returns false.
+ * answers 413 and returns true when the def is over the effective maxDefSize, else returns false.
  * For 'admin' it throws PayloadTooLargeError (Strapi's error middleware answers it).
  *
- *   if (refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
+ *   if (await refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
  */
-export const refuseOversizedDef = (
+export const refuseOversizedDef = async (
   strapi: Core.Strapi,
   ctx: Context,
   channel: SaveChannel,
   def: string
-): boolean => {
-  const limit = getService(strapi, 'settings').maxDefSize();
+): Promise<boolean> => {
+  const limit = (await getService(strapi, 'settings').get()).values.maxDefSize;
   if (!defTooLarge(def, limit)) return false;
   answerTooLarge(ctx, channel, limit);
   return true;
@@ -188,19 +189,31 @@ const passThrough: Handler = (_ctx, next) => next();
 /** Name of the wrapped `strapi::body` factory: the tests check it is the one Strapi resolves. */
 export const WRAPPED_BODY_NAME = 'processonSaveBodyLimit';
 
-/** The wrapper of Strapi's body middleware factory (see the header of this file). */
+/**
+ * The wrapper of Strapi's body middleware factory (see the header of this file). maxDefSize is a
+ * setting the admin may change at any time: the save parser is built for the effective value (read
+ * from the settings' per-instance cache) and rebuilt when it changes.
+ */
 export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory => {
   const wrapped: MiddlewareFactory = (config, deps) => {
     const { strapi } = deps;
     const appParser = (original(config, deps) as Handler | undefined) ?? passThrough;
-    const maxDefSize = getService(strapi, 'settings').maxDefSize();
-    const saveParser = (original(saveBodyConfig(config, maxDefSize), deps) as Handler | undefined) ?? passThrough;
+    let saveParser: { limit: number; handler: Handler } | null = null;
+    const saveParserFor = (limit: number): Handler => {
+      if (!saveParser || saveParser.limit !== limit) {
+        const handler = (original(saveBodyConfig(config, limit), deps) as Handler | undefined) ?? passThrough;
+        saveParser = { limit, handler };
+      }
+      return saveParser.handler;
+    };
     const match = savePathMatcher(strapi.config.get<string>('api.rest.prefix', '/api'));
 
     return async (ctx: Context, next: Next) => {
       const channel = match(ctx.method, ctx.path);
       if (!channel) return appParser(ctx, next);
       if (channel === 'callback') {
+        // Settings → Check probes the route with `?probe=` and no token: a tiny body, the app's parser.
+        if (ctx.query.token === undefined && ctx.query.probe !== undefined) return appParser(ctx, next);
         // The token is verified before any body is read: a push without a valid token is answered
         // at once (short text), and only a real session's push gets the large parser.
         const token = typeof ctx.query.token === 'string' ? ctx.query.token : undefined;
@@ -210,9 +223,10 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
       } else if (!carriesAdminCredential(ctx)) {
         return appParser(ctx, next);
       }
+      const maxDefSize = (await getService(strapi, 'settings').cached()).values.maxDefSize;
       let parsed = false;
       try {
-        return await saveParser(ctx, () => {
+        return await saveParserFor(maxDefSize)(ctx, () => {
           parsed = true;
           return next();
         });

@@ -3,19 +3,15 @@
  * server controllers and the admin panel.
  */
 import type { Category } from './categories';
-import type { FormDescriptor } from './forms';
-
-/** Settings an administrator can edit in Settings → ProcessOn. */
-export interface EditableSettings {
-  appkey: string;
-  apiBaseUrl: string;
-  publicUrl: string;
-  hidebtn: boolean;
-}
-
-export type SettingKey = keyof EditableSettings;
-
-export const SETTING_KEYS: readonly SettingKey[] = ['appkey', 'apiBaseUrl', 'publicUrl', 'hidebtn'];
+import type { ErrorCode } from './errors';
+import type { ExportType, FormDescriptor } from './forms';
+import type {
+  EditableSettings,
+  QuotaPeriod,
+  QuotaState,
+  SettingKey,
+  SettingsUpdate,
+} from './settings';
 
 /** Where a setting's value comes from: fixed ones (config, env) are read-only in the admin. */
 export type SettingSource = 'default' | 'store' | 'config' | 'env';
@@ -25,6 +21,8 @@ export interface SettingsResponse {
   data: {
     values: EditableSettings;
     sources: Record<SettingKey, SettingSource>;
+    /** The value each key has when nothing sets it (frameAncestors: what strapi::cors allows). */
+    defaults: EditableSettings;
     /** Env variable that fixes each key (documentation for the read-only note). */
     envNames: Record<SettingKey, string>;
     /** `<publicUrl>/api/processon/callback`, or null while publicUrl is empty. */
@@ -32,8 +30,58 @@ export interface SettingsResponse {
   };
 }
 
-/** PUT /processon/settings body: any subset of the editable keys. */
-export type SettingsUpdateBody = Partial<EditableSettings>;
+/** PUT /processon/settings body: any subset of the editable keys; `null` resets a key to its default. */
+export type SettingsUpdateBody = SettingsUpdate;
+
+/**
+ * POST /processon/settings/check-callback body: the public URL to check (the page's draft), or
+ * none for the stored one. Checking another URL than the stored one needs the update permission.
+ */
+export interface CallbackCheckBody {
+  publicUrl?: string;
+}
+
+export type CallbackCheckOutcome =
+  /** This Strapi answered the probe at that URL. */
+  | 'ok'
+  | 'no-public-url'
+  | 'timeout'
+  /** Nothing answered (DNS, connection refused, TLS...). */
+  | 'unreachable'
+  /** A redirect: ProcessOn's push does not follow redirects. */
+  | 'redirect'
+  /** Something answered, but not this Strapi's callback route. */
+  | 'other-server';
+
+export interface CallbackCheckResponse {
+  data: {
+    ok: boolean;
+    outcome: CallbackCheckOutcome;
+    /** The URL that was probed (the callback URL, without the probe's query). */
+    url: string | null;
+    /** HTTP status of the answer, when there was one. */
+    status: number | null;
+    /** Short technical detail (e.g. the network error's code), for the admin. */
+    detail: string | null;
+    elapsedMs: number;
+  };
+}
+
+/** GET /processon/usage answer: editor sessions opened (each one is billed by ProcessOn). */
+export interface UsageResponse {
+  data: {
+    today: number;
+    month: number;
+    total: number;
+    quota: number;
+    period: QuotaPeriod;
+    /** Sessions counted against the quota (month or total). */
+    used: number;
+    state: QuotaState;
+    /** The server's time zone: "today" and "this month" are counted in it. */
+    timeZone: string;
+  };
+}
 
 /** GET /processon/status answer: what the field needs to know (any admin user may read it). */
 export interface StatusResponse {
@@ -41,10 +89,43 @@ export interface StatusResponse {
     configured: boolean;
     /** Keys that must be set before the editor can open. */
     missing: SettingKey[];
+    /** Whether the viewer and downloads can open (appkey and base URL set). */
+    viewable: boolean;
     /** Origin of the ProcessOn API (where editor messages come from), or null. */
     apiOrigin: string | null;
     hidebtn: boolean;
+    defaultCategory: EditableSettings['defaultCategory'];
   };
+}
+
+/**
+ * Details of the error answered by POST /processon/sessions when a known ProcessOn condition stops
+ * the session before ProcessOn is asked (e.g. the session quota: 4004).
+ */
+export interface SessionRefusalDetails {
+  processonCode: ErrorCode;
+  reason: 'quota';
+}
+
+/**
+ * POST /processon/forms body: the viewer or export form of a diagram of a field the user may read
+ * (its def is not sent: the admin puts the def it holds into the form's `def` field itself).
+ */
+export interface PreviewFormBody {
+  uid: string;
+  documentId?: string | null;
+  locale?: string | null;
+  field: string;
+  kind: 'view' | 'export';
+  /** Export only. */
+  type?: ExportType;
+  chartid: string;
+  category: Category;
+  title: string;
+}
+
+export interface PreviewFormResponse {
+  data: { form: FormDescriptor<'view'> | FormDescriptor<'export'> };
 }
 
 /** POST /processon/sessions body: open the editor for one diagram field of one document. */

@@ -8,3 +8,5 @@ export * from './html';
 export * from './token';
 export * from "./api";
 export * from './render';
+export * from './settings';
+export * from './field-options';

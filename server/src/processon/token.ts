@@ -49,3 +49,23 @@ export const verifyToken = (
   if (exp <= nowSeconds) return { ok: false, reason: 'expired' };
   return { ok: true, sessionId, exp };
 };
+
+/**
+ * The callback route's reachability probe (Settings → ProcessOn → Check): the server posts
+ * `?probe=<nonce>` to `<publicUrl>/api/processon/callback`, and the callback answers
+ * `HMAC(probeKey, nonce)`. The probe key is derived from the secret under its own label, so answers
+ * to chosen nonces never help forge a callback token (those are HMACs under the secret itself).
+ */
+export const PROBE_NONCE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+
+const probeKey = (secret: string): Buffer => createHmac('sha256', secret).update('processon-callback-probe|v1').digest();
+
+export const probeAnswer = (secret: string, nonce: string): string =>
+  createHmac('sha256', probeKey(secret)).update(nonce).digest('base64url');
+
+export const isProbeAnswer = (secret: string, nonce: string, answer: unknown): boolean => {
+  if (typeof answer !== 'string') return false;
+  const expected = Buffer.from(probeAnswer(secret, nonce));
+  const given = Buffer.from(answer);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+};

@@ -17,6 +17,24 @@ export default {
       config: { policies: ['admin::isAuthenticatedAdmin', hasPermissions('plugin::processon.settings.update')] },
     },
     {
+      method: 'POST',
+      path: '/settings/check-callback',
+      handler: 'settings.checkCallback',
+      config: { policies: ['admin::isAuthenticatedAdmin', hasPermissions('plugin::processon.settings.read')] },
+    },
+    {
+      method: 'GET',
+      path: '/usage',
+      handler: 'settings.usage',
+      config: { policies: ['admin::isAuthenticatedAdmin', hasPermissions('plugin::processon.settings.read')] },
+    },
+    {
+      method: 'POST',
+      path: '/forms',
+      handler: 'forms.create',
+      config: { policies: ['admin::isAuthenticatedAdmin'] },
+    },
+    {
       method: 'GET',
       path: '/status',
       handler: 'settings.status',

@@ -198,8 +198,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * what is asked (view/export/descriptor, type), and the settings that go into the form or headers.
      */
     async etag(located: LocatedDiagram, what: string): Promise<string> {
-      const settings = getService(strapi, 'settings');
-      const { values } = await settings.cached();
+      const { values } = await getService(strapi, 'settings').cached();
       const hash = createHash('sha256')
         .update(
           JSON.stringify([
@@ -211,8 +210,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
             what,
             values.appkey,
             values.apiBaseUrl,
-            settings.frameAncestors(),
-            settings.cacheMaxAge(),
+            values.frameAncestors,
+            values.cacheMaxAge,
           ])
         )
         .digest('base64url')
@@ -292,7 +291,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       }
       const nonce = randomBytes(16).toString('base64');
       const nonceBytes = Buffer.from(nonce, 'latin1');
-      const ancestors = getService(strapi, 'settings').frameAncestors();
+      const ancestors = (await getService(strapi, 'settings').cached()).values.frameAncestors;
       const csp = [
         "default-src 'none'",
         `script-src 'nonce-${nonce}'`,
@@ -330,10 +329,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * Headers of an SVG answer: a CSP that allows nothing but the SVG's inline styles (and images of
      * the allowed hosts), no sniffing, loadable as an <img> from any origin.
      */
-    svgHeaders(): Record<string, string> {
+    async svgHeaders(): Promise<Record<string, string>> {
       const settings = getService(strapi, 'settings');
       const hosts = settings.renderImageHosts();
-      const ancestors = settings.frameAncestors();
+      const ancestors = (await settings.cached()).values.frameAncestors;
       const csp = [
         "default-src 'none'",
         "style-src 'unsafe-inline'",
@@ -351,8 +350,13 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The outline answer: a readable page (title, SVG, outline) or the bare fragment, with its headers. */
-    outline(diagram: ResolvedDiagram, outline: string, format: 'html' | 'fragment', svgUrl: string): { html: string; headers: Record<string, string> } {
-      const ancestors = getService(strapi, 'settings').frameAncestors();
+    async outline(
+      diagram: ResolvedDiagram,
+      outline: string,
+      format: 'html' | 'fragment',
+      svgUrl: string
+    ): Promise<{ html: string; headers: Record<string, string> }> {
+      const ancestors = (await getService(strapi, 'settings').cached()).values.frameAncestors;
       const nonce = randomBytes(16).toString('base64');
       const imgOrigin = httpOrigin(svgUrl);
       const csp = [

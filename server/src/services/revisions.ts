@@ -199,7 +199,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
    * Runs inside the store's transaction: one query finds the boundary, one deletes.
    */
   const prune = async (chartid: string): Promise<number> => {
-    const kept = getService(strapi, 'settings').revisionsKept();
+    const kept = (await getService(strapi, 'settings').get()).values.revisionsKept;
     const [boundary] = (await revisions().findMany({
       where: { chartid },
       select: ['id'],

@@ -2,11 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import {
   buildEditForm,
+  callbackUrlFor,
+  effectiveHidebtn,
   signToken,
   tokenSessionId,
   verifyToken,
   type Category,
   type CreateSessionBody,
+  type DiagramFieldOptions,
   type FormDescriptor,
 } from '../processon';
 import type { CallbackMessage } from '../utils/callback-answers';
@@ -61,13 +64,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
 
   async create(
     requested: CreateSessionBody,
-    userId: number | null
+    userId: number | null,
+    fieldOptions: DiagramFieldOptions
   ): Promise<{ session: EditSessionRow; form: FormDescriptor<'edit'> }> {
     const self = getService(strapi, 'sessions');
     const body = { ...requested, chartid: await self.chartFor(requested, userId) };
     const settings = getService(strapi, 'settings');
     const { values } = await settings.get();
-    const ttl = settings.sessionTtl();
+    const ttl = values.sessionTtl;
     const exp = Math.floor(Date.now() / 1000) + ttl;
     const sessionKey = randomBytes(18).toString('base64url');
     const session = (await strapi.db.query(SESSION_UID).create({
@@ -84,7 +88,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       },
     })) as EditSessionRow;
     const token = signToken(settings.callbackSecret(), { sessionId: sessionKey, chartid: body.chartid, exp });
-    const callbackUrl = `${settings.callbackUrlFor(values.publicUrl)}?token=${encodeURIComponent(token)}`;
+    const callbackUrl = `${callbackUrlFor(values.publicUrl)}?token=${encodeURIComponent(token)}`;
     const form = buildEditForm({
       apiBaseUrl: values.apiBaseUrl,
       appkey: values.appkey,
@@ -93,7 +97,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       title: body.title,
       def: body.def,
       callbackUrl,
-      hidebtn: values.hidebtn,
+      hidebtn: effectiveHidebtn(fieldOptions, values.hidebtn),
     });
     return { session, form };
   },

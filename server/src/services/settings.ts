@@ -1,42 +1,30 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import {
-  DEFAULT_API_BASE_URL,
+  SETTING_DEFAULTS,
+  SETTING_ENV_NAMES,
   SETTING_KEYS,
+  callbackUrlFor,
   httpOrigin,
   isImageHostPattern,
+  settingFromEnv,
+  settingValueProblems,
   type EditableSettings,
   type SettingKey,
   type SettingSource,
   type SettingsResponse,
+  type SettingsUpdate,
   type StatusResponse,
 } from '../processon';
-import { DEFAULT_CACHE_MAX_AGE, DEFAULT_MAX_DEF_SIZE, DEFAULT_REVISIONS_KEPT, DEFAULT_SESSION_TTL, type PluginConfig } from '../config';
+import type { PluginConfig } from '../config';
 import { PLUGIN_ID } from '../utils';
-
-export const CALLBACK_PATH = '/api/processon/callback';
-
-export const ENV_NAMES: Record<SettingKey, string> = {
-  appkey: 'PROCESSON_APPKEY',
-  apiBaseUrl: 'PROCESSON_API_BASE_URL',
-  publicUrl: 'PROCESSON_PUBLIC_URL',
-  hidebtn: 'PROCESSON_HIDEBTN',
-};
-
-const DEFAULTS: EditableSettings = {
-  appkey: '',
-  apiBaseUrl: DEFAULT_API_BASE_URL,
-  publicUrl: '',
-  hidebtn: false,
-};
 
 export interface EffectiveSettings {
   values: EditableSettings;
   sources: Record<SettingKey, SettingSource>;
 }
 
-const fromEnv = (key: SettingKey, raw: string): EditableSettings[SettingKey] =>
-  key === 'hidebtn' ? raw === 'true' || raw === '1' : raw;
+type Fixed = { [K in SettingKey]?: { value: EditableSettings[K]; source: 'config' | 'env' } };
 
 /**
  * Per-instance cache of the effective settings, for hot paths only: the admin CSP hook and the
@@ -50,6 +38,13 @@ const fromEnv = (key: SettingKey, raw: string): EditableSettings[SettingKey] =>
  */
 const CACHE_MS = 3000;
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The effective settings: for each key, config/plugins.ts, else its env variable, else what the
+ * admin stored in the plugin store, else the default. Every server use reads them from here.
+ */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
   let cache: { at: number; value: EffectiveSettings } | null = null;
@@ -57,74 +52,126 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const pluginConfig = (): PluginConfig =>
     (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig | undefined) ?? {};
 
-  /** Keys fixed by config/plugins.ts or env: read-only in the admin. */
-  const fixedValues = (): Partial<Record<SettingKey, { value: EditableSettings[SettingKey]; source: SettingSource }>> => {
-    const config = pluginConfig();
-    const fixed: Partial<Record<SettingKey, { value: EditableSettings[SettingKey]; source: SettingSource }>> = {};
-    for (const key of SETTING_KEYS) {
-      const envValue = process.env[ENV_NAMES[key]];
-      if (config[key] !== undefined) fixed[key] = { value: config[key] as EditableSettings[SettingKey], source: 'config' };
-      else if (envValue !== undefined && envValue !== '') fixed[key] = { value: fromEnv(key, envValue), source: 'env' };
+  /**
+   * Origins strapi::cors allows, the default frame-ancestors of the public pages: a list, or a
+   * comma-separated string, as strapi::cors reads it (`*` stays `*`). A cors origin given as a
+   * function cannot be listed: then only the app itself ('self'), until frameAncestors is set.
+   */
+  const corsOrigins = (): string[] => {
+    const middlewares = (strapi.config.get('middlewares') as unknown[] | undefined) ?? [];
+    for (const m of middlewares) {
+      if (isRecord(m) && m.name === 'strapi::cors') {
+        if (!isRecord(m.config) || !('origin' in m.config)) return ['*'];
+        const origin = m.config.origin;
+        const list = typeof origin === 'string' ? origin.split(',') : Array.isArray(origin) ? origin : null;
+        if (!list) return ["'self'"];
+        const origins = list.filter((o): o is string => typeof o === 'string').map((o) => o.trim()).filter(Boolean);
+        return origins.length > 0 ? origins : ["'self'"];
+      }
     }
-    return fixed;
+    return ['*'];
   };
 
+  const defaults = (): EditableSettings => ({ ...SETTING_DEFAULTS, frameAncestors: corsOrigins() });
+
+  /** Keys fixed by config/plugins.ts or env: read-only in the admin. */
+  const fixedValues = (): Fixed => {
+    const config = pluginConfig();
+    const fixed: Record<string, { value: unknown; source: 'config' | 'env' }> = {};
+    for (const key of SETTING_KEYS) {
+      const configured = config[key];
+      if (configured !== undefined && configured !== null) {
+        fixed[key] = { value: configured, source: 'config' };
+        continue;
+      }
+      const raw = process.env[SETTING_ENV_NAMES[key]];
+      if (raw === undefined || raw === '') continue;
+      const value = settingFromEnv(key, raw);
+      if (value !== undefined) fixed[key] = { value, source: 'env' };
+    }
+    return fixed as Fixed;
+  };
+
+  /** What the admin stored; a stored value that no longer passes the rules is ignored. */
   const readStore = async (): Promise<Partial<EditableSettings>> => {
-    const stored = (await store().get({})) as Partial<EditableSettings> | null | undefined;
-    return stored && typeof stored === 'object' ? stored : {};
+    const stored: unknown = await store().get({});
+    if (!isRecord(stored)) return {};
+    const valid: Record<string, unknown> = {};
+    for (const key of SETTING_KEYS) {
+      if (stored[key] !== undefined && stored[key] !== null && settingValueProblems(key, stored[key]).length === 0) {
+        valid[key] = stored[key];
+      }
+    }
+    return valid as Partial<EditableSettings>;
   };
 
   const load = async (): Promise<EffectiveSettings> => {
     const stored = await readStore();
     const fixed = fixedValues();
-    const values = { ...DEFAULTS };
+    const values: Record<string, unknown> = { ...defaults() };
     const sources = {} as Record<SettingKey, SettingSource>;
     for (const key of SETTING_KEYS) {
       const f = fixed[key];
       if (f) {
-        (values as Record<SettingKey, unknown>)[key] = f.value;
+        values[key] = f.value;
         sources[key] = f.source;
       } else if (stored[key] !== undefined) {
-        (values as Record<SettingKey, unknown>)[key] = stored[key];
+        values[key] = stored[key];
         sources[key] = 'store';
       } else {
         sources[key] = 'default';
       }
     }
-    return { values, sources };
+    const value = { values: values as unknown as EditableSettings, sources };
+    cache = { at: Date.now(), value };
+    return value;
   };
 
-  const callbackUrlFor = (publicUrl: string): string | null =>
-    publicUrl ? publicUrl.replace(/\/+$/, '') + CALLBACK_PATH : null;
+  const cached = async (): Promise<EffectiveSettings> =>
+    cache && Date.now() - cache.at < CACHE_MS ? cache.value : load();
 
   return {
+    /** The effective settings, read now. */
     async get(): Promise<EffectiveSettings> {
       return load();
     },
 
-    /** Effective settings from the per-instance cache (for hot paths such as the CSP hook). */
-    async cached(): Promise<EffectiveSettings> {
-      const now = Date.now();
-      if (cache && now - cache.at < CACHE_MS) return cache.value;
-      const value = await load();
-      cache = { at: now, value };
-      return value;
-    },
+    /** The effective settings from the per-instance cache (at most a few seconds old): for hot paths. */
+    cached,
 
     async response(): Promise<SettingsResponse['data']> {
       const { values, sources } = await load();
-      return { values, sources, envNames: ENV_NAMES, callbackUrl: callbackUrlFor(values.publicUrl) };
+      return {
+        values,
+        sources,
+        defaults: defaults(),
+        envNames: SETTING_ENV_NAMES,
+        callbackUrl: callbackUrlFor(values.publicUrl),
+      };
     },
 
-    /** Keys of `update` that config or env fix, i.e. that may not be changed. */
+    /** Keys that config or env fix, i.e. that may not be changed in the admin. */
     fixedKeys(): SettingKey[] {
       return Object.keys(fixedValues()) as SettingKey[];
     },
 
-    /** Stores the given (already validated) keys; fixed keys must have been refused before. */
-    async update(update: Partial<EditableSettings>): Promise<void> {
-      const stored = await readStore();
-      await store().set({ value: { ...stored, ...update } });
+    /** Env variables set to a value the rules refuse (ignored: the key stays editable). */
+    invalidEnv(): string[] {
+      return SETTING_KEYS.filter((key) => {
+        const raw = process.env[SETTING_ENV_NAMES[key]];
+        return raw !== undefined && raw !== '' && pluginConfig()[key] === undefined && settingFromEnv(key, raw) === undefined;
+      }).map((key) => SETTING_ENV_NAMES[key]);
+    },
+
+    /** Stores a validated, normalized update at once: `null` removes a key (back to its default). */
+    async update(update: SettingsUpdate): Promise<void> {
+      const current: unknown = await store().get({});
+      const next: Record<string, unknown> = isRecord(current) ? { ...current } : {};
+      for (const [key, value] of Object.entries(update)) {
+        if (value === null) delete next[key];
+        else if (value !== undefined) next[key] = value;
+      }
+      await store().set({ value: next });
       cache = null;
     },
 
@@ -134,12 +181,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         configured: missing.length === 0,
         missing,
+        viewable: Boolean(values.appkey && values.apiBaseUrl),
         apiOrigin: httpOrigin(values.apiBaseUrl),
         hidebtn: values.hidebtn,
+        defaultCategory: values.defaultCategory,
       };
     },
-
-    callbackUrlFor,
 
     /** HMAC secret of the callback tokens: config, env, else derived from the app's own keys. */
     callbackSecret(): string {
@@ -148,29 +195,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const keys = (strapi.config.get('server.app.keys') as string[] | undefined) ?? [];
       if (keys.length === 0) throw new Error('processon: no callbackSecret and no server.app.keys to derive it from');
       return createHash('sha256').update(`processon-callback|${keys.join(',')}`).digest('base64url');
-    },
-
-    sessionTtl(): number {
-      const env = Number(process.env.PROCESSON_SESSION_TTL);
-      return pluginConfig().sessionTtl ?? (Number.isInteger(env) && env >= 60 ? env : DEFAULT_SESSION_TTL);
-    },
-
-    /** Largest def accepted (bytes): config, env PROCESSON_MAX_DEF_SIZE, else 20 MB. */
-    maxDefSize(): number {
-      const env = Number(process.env.PROCESSON_MAX_DEF_SIZE);
-      return pluginConfig().maxDefSize ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_MAX_DEF_SIZE);
-    },
-
-    /** Revisions kept per chartid: config, env PROCESSON_REVISIONS_KEPT, else 50. */
-    revisionsKept(): number {
-      const env = Number(process.env.PROCESSON_REVISIONS_KEPT);
-      return pluginConfig().revisionsKept ?? (Number.isInteger(env) && env > 0 ? env : DEFAULT_REVISIONS_KEPT);
-    },
-
-    /** max-age (seconds) of the public embed answers: config, env PROCESSON_CACHE_MAX_AGE, else 60. */
-    cacheMaxAge(): number {
-      const env = Number(process.env.PROCESSON_CACHE_MAX_AGE);
-      return pluginConfig().cacheMaxAge ?? (Number.isInteger(env) && env >= 0 ? env : DEFAULT_CACHE_MAX_AGE);
     },
 
     /**
@@ -184,29 +208,6 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         .split(',')
         .map((h) => h.trim())
         .filter(isImageHostPattern);
-    },
-
-    /**
-     * Origins allowed to frame the public pages: config, else what strapi::cors allows (a list, or
-     * a comma-separated string, as strapi::cors reads it; `*` stays `*`). A cors origin given as a
-     * function cannot be listed: then only the app itself ('self'), until frameAncestors is set.
-     */
-    frameAncestors(): string[] {
-      const configured = pluginConfig().frameAncestors;
-      if (configured) return configured;
-      const middlewares = (strapi.config.get('middlewares') as unknown[] | undefined) ?? [];
-      for (const m of middlewares) {
-        if (m && typeof m === 'object' && (m as { name?: unknown }).name === 'strapi::cors') {
-          const config = (m as { config?: { origin?: unknown } }).config;
-          if (!config || !('origin' in config)) return ['*'];
-          const origin = config.origin;
-          const list = typeof origin === 'string' ? origin.split(',') : Array.isArray(origin) ? origin : null;
-          if (!list) return ["'self'"];
-          const origins = list.filter((o): o is string => typeof o === 'string').map((o) => o.trim()).filter(Boolean);
-          return origins.length > 0 ? origins : ["'self'"];
-        }
-      }
-      return ['*'];
     },
   };
 };

@@ -10,6 +10,8 @@ interface AttributeLike {
   component?: string;
   components?: string[];
   repeatable?: boolean;
+  /** A custom field's options (set in the Content-Type Builder). */
+  options?: unknown;
 }
 
 type Model = { attributes: Record<string, AttributeLike> };

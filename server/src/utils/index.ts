@@ -5,6 +5,8 @@ import type revisionsService from '../services/revisions';
 import type embedsService from '../services/embeds';
 import type validationService from '../services/validation';
 import type savesService from '../services/saves';
+import type usageService from '../services/usage';
+import type callbackCheckService from '../services/callback-check';
 
 export const PLUGIN_ID = 'processon';
 
@@ -18,6 +20,8 @@ interface Services {
   embeds: ReturnType<typeof embedsService>;
   validation: ReturnType<typeof validationService>;
   saves: ReturnType<typeof savesService>;
+  usage: ReturnType<typeof usageService>;
+  'callback-check': ReturnType<typeof callbackCheckService>;
 }
 
 /** Typed access to the plugin's services. */

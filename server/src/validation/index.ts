@@ -1,45 +1,68 @@
 import { errors, yup, validateYupSchema } from '@strapi/utils';
-import { CATEGORIES, TITLE_MAX_LENGTH, isChartId } from '../processon';
+import {
+  CATEGORIES,
+  EXPORT_TYPES,
+  TITLE_MAX_LENGTH,
+  isChartId,
+  normalizeSettingsUpdate,
+  settingsUpdateProblems,
+  type SettingKey,
+  type SettingProblem,
+  type SettingsUpdate,
+} from '../processon';
 
-const httpUrl = (label: string) =>
-  yup
-    .string()
-    .test('http-url', `${label} must be an absolute http(s) URL without query, fragment or credentials`, (value) => {
-      if (value === undefined || value === '') return true;
-      const text = value.trim();
-      // A lone "?" or "#" leaves url.search/url.hash empty: refuse the characters themselves.
-      if (/[?#\s]/.test(text)) return false;
-      try {
-        const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && url.hostname !== '';
-      } catch {
-        return false;
-      }
-    });
+/** Throws a 400 ValidationError naming every problem (path = the setting, plus its code and params). */
+const throwProblems = (problems: SettingProblem[]): never => {
+  throw new errors.ValidationError(
+    problems.length === 1 ? problems[0].message : `${problems.length} errors: ${problems.map((p) => p.message).join('; ')}`,
+    {
+      errors: problems.map((p) => ({
+        path: p.key ? [p.key] : [],
+        message: p.message,
+        name: 'ValidationError',
+        code: p.code,
+        params: p.params,
+      })),
+    }
+  );
+};
 
-const settingsSchema = yup
-  .object({
-    appkey: yup
-      .string()
-      .max(128, 'appkey must be at most 128 characters')
-      .matches(/^\s*[A-Za-z0-9_-]*\s*$/, 'appkey may only contain letters, digits, "-" and "_"'),
-    apiBaseUrl: httpUrl('ProcessOn base URL').test(
-      'required',
-      'ProcessOn base URL may not be empty',
-      (value) => value === undefined || value.trim() !== ''
-    ),
-    publicUrl: httpUrl('Public URL'),
-    hidebtn: yup.boolean().strict(true),
-  })
-  .noUnknown(true, 'unknown setting: ${unknown}');
+/**
+ * Validates a PUT /processon/settings body as a whole (every problem at once, nothing stored when
+ * any) and refuses keys that config or env fix; answers the normalized update.
+ */
+export const validateSettingsUpdate = (body: unknown, fixedKeys: readonly SettingKey[]): SettingsUpdate => {
+  const problems = settingsUpdateProblems(body);
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  for (const key of fixedKeys) {
+    if (key in record && !problems.some((p) => p.key === key)) {
+      problems.push({
+        key,
+        code: 'fixed',
+        params: {},
+        message: `${key} is set by config/plugins.ts or an environment variable`,
+      });
+    }
+  }
+  if (problems.length > 0) throwProblems(problems);
+  return normalizeSettingsUpdate(record as SettingsUpdate);
+};
 
-export const validateSettingsUpdate: (body: unknown) => Promise<unknown> = validateYupSchema(settingsSchema, {
-  strict: true,
-  abortEarly: false,
-});
+/** POST /processon/settings/check-callback body. */
+export const validateCallbackCheck = (body: unknown): { publicUrl?: string } => {
+  const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  if (!record) throwProblems([{ key: '', code: 'type', params: {}, message: 'The body must be an object' }]);
+  const unknown = Object.keys(record ?? {}).filter((key) => key !== 'publicUrl');
+  if (unknown.length > 0) {
+    throwProblems(unknown.map((key) => ({ key, code: 'unknown' as const, params: {}, message: `unknown key: ${key}` })));
+  }
+  if (record?.publicUrl === undefined) return {};
+  const problems = settingsUpdateProblems({ publicUrl: record.publicUrl });
+  if (problems.length > 0) throwProblems(problems);
+  return { publicUrl: String(record.publicUrl).trim().replace(/\/+$/, '') };
+};
 
-const sessionSchema = yup
-  .object({
+const targetFields = {
     uid: yup
       .string()
       .required('uid is required')
@@ -51,25 +74,52 @@ const sessionSchema = yup
       .required('field is required')
       .max(255)
       .matches(/^[A-Za-z_][A-Za-z0-9_]*(\.(\d+|[A-Za-z_][A-Za-z0-9_]*))*$/, 'field must be a field path like "diagram" or "blocks.0.diagram"'),
-    chartid: yup.string().required('chartid is required').test('uuid', 'chartid must be a UUID', (v) => isChartId(v)),
-    category: yup.string().required('category is required').oneOf([...CATEGORIES], `category must be one of ${CATEGORIES.join(', ')}`),
-    title: yup.string().required('title is required').trim().min(1).max(TITLE_MAX_LENGTH),
+  chartid: yup.string().required('chartid is required').test('uuid', 'chartid must be a UUID', (v) => isChartId(v)),
+  category: yup.string().required('category is required').oneOf([...CATEGORIES], `category must be one of ${CATEGORIES.join(', ')}`),
+  title: yup.string().required('title is required').trim().min(1).max(TITLE_MAX_LENGTH),
+};
+
+const sessionSchema = yup
+  .object({
+    ...targetFields,
     def: yup.string().defined('def must be a string (empty for a new diagram)').strict(true),
   })
   .noUnknown(true, 'unknown key: ${unknown}');
 
-const SESSION_KEYS = Object.keys(sessionSchema.fields);
-const validateSession = validateYupSchema(sessionSchema, { strict: false, abortEarly: false });
+const previewSchema = yup
+  .object({
+    ...targetFields,
+    kind: yup.string().required('kind is required').oneOf(['view', 'export'], 'kind must be "view" or "export"'),
+    type: yup
+      .string()
+      .oneOf([...EXPORT_TYPES], `type must be one of ${EXPORT_TYPES.join(', ')}`)
+      .when('kind', {
+        is: 'export',
+        then: (schema) => schema.required('type is required for an export'),
+        otherwise: (schema) => schema.test('none', 'type is only for an export', (v) => v === undefined),
+      }),
+  })
+  .noUnknown(true, 'unknown key: ${unknown}');
+
+/** A validator that also refuses (not ignores) unknown keys. */
+const strictValidator = (schema: typeof sessionSchema | typeof previewSchema) => {
+  const keys = Object.keys(schema.fields);
+  const validate = validateYupSchema(schema, { strict: false, abortEarly: false });
+  return async (body: unknown): Promise<unknown> => {
+    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+      const unknown = Object.keys(body).filter((key) => !keys.includes(key));
+      if (unknown.length > 0) {
+        throw new errors.ValidationError(`unknown key: ${unknown.join(', ')}`, {
+          errors: unknown.map((key) => ({ path: [key], message: `unknown key: ${key}`, name: 'ValidationError' })),
+        });
+      }
+    }
+    return validate(body);
+  };
+};
 
 /** Validates a POST /processon/sessions body; unknown keys are refused, not ignored. */
-export const validateCreateSession = async (body: unknown): Promise<unknown> => {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const unknown = Object.keys(body).filter((key) => !SESSION_KEYS.includes(key));
-    if (unknown.length > 0) {
-      throw new errors.ValidationError(`unknown key: ${unknown.join(', ')}`, {
-        errors: unknown.map((key) => ({ path: [key], message: `unknown key: ${key}`, name: 'ValidationError' })),
-      });
-    }
-  }
-  return validateSession(body);
-};
+export const validateCreateSession = strictValidator(sessionSchema);
+
+/** Validates a POST /processon/forms body. */
+export const validatePreviewForm = strictValidator(previewSchema);
