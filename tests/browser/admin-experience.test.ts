@@ -320,7 +320,12 @@ describe('the diagram field in Chromium', () => {
       await field.waitFor();
       // The diagram-block component's field defaults to flowcharts.
       assert.ok((await field.getByRole('combobox').textContent())?.includes('Flowchart'));
-      await field.getByRole('button', { name: 'Create diagram' }).click();
+      // The new component entry expands (an animation): click once it has settled in view.
+      const createButton = field.getByRole('button', { name: 'Create diagram' });
+      await createButton.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await createButton.click();
+      await page.getByTestId('processon-editor-frame').waitFor({ timeout: 20_000 });
       await editor(page).getByTestId('def-json').fill(flowDef('In a section'));
       await editor(page).getByTestId('save').click();
       await page.getByTestId('processon-save-status').waitFor({ timeout: 5_000 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fs from 'fs';
 import path from 'path';
-import { adminPage, onFailureShot, outputDir, shot, startStack, type Stack } from './stack';
+import { adminPage, onFailureShot, outputDir, putSettings, shot, startStack, type Stack } from './stack';
 
 let stack: Stack;
 
@@ -44,6 +44,12 @@ describe('the main job in Chromium', () => {
     assert.equal(await field.getByTestId('processon-category').getAttribute('data-category'), 'mind');
     const sizeBefore = Number(await field.getByTestId('processon-size').getAttribute('data-size'));
     assert.ok(sizeBefore > 10, `size ${sizeBefore}`);
+    // The field draws the diagram itself, from the def, with the plugin's renderer.
+    const preview = field.getByTestId('processon-preview').getByRole('img', { name: 'Preview of the diagram Go 内存分配器' });
+    await preview.waitFor();
+    assert.ok(await preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100));
+    const previewBefore = await preview.getAttribute('src');
+    assert.ok(decodeURIComponent(previewBefore ?? '').includes('常见分配器'));
     await shot(page, '01-admin-field-filled');
 
     await field.getByRole('button', { name: 'Edit' }).click();
@@ -67,6 +73,8 @@ describe('the main job in Chromium', () => {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     const sizeAfter = Number(await field.getByTestId('processon-size').getAttribute('data-size'));
     assert.notEqual(sizeAfter, sizeBefore);
+    // The preview follows the save.
+    assert.ok(decodeURIComponent((await preview.getAttribute('src')) ?? '').includes('常见分配器 (edited in Chromium)'));
 
     // The entry itself still needs saving and publishing, like every other field.
     await page.getByRole('button', { name: 'Save' }).click();
@@ -118,6 +126,8 @@ describe('the main job in Chromium', () => {
   });
 
   it('embeds the published view on another origin and downloads a real PNG and PDF', async () => {
+    // max-age=0: a second visit revalidates every embed (If-None-Match → 304), as after max-age in production.
+    await putSettings(stack, { cacheMaxAge: 0 });
     const context = await stack.browser.newContext({ viewport: { width: 1200, height: 1400 }, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(stack.frontend.url);
@@ -148,8 +158,8 @@ describe('the main job in Chromium', () => {
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
     assert.ok(pdf.subarray(-6).toString('latin1').includes('%%EOF'));
 
-    // The stack serves the embeds with max-age=0: a second visit revalidates them (304), and the
-    // pages the browser kept must still frame, post their form and download.
+    // A second visit revalidates the embeds (304): the pages the browser kept must still frame,
+    // post their form and download.
     // (The browser reports a revalidated answer as the 200 it kept: Strapi's log shows the 304s.)
     const log = path.join(outputDir, 'strapi.log');
     const logBefore = fs.statSync(log).size;
@@ -161,6 +171,7 @@ describe('the main job in Chromium', () => {
     const revalidated = fs.readFileSync(log).subarray(logBefore).toString('utf8').split('\n').filter((l) => / 304\s*$/.test(l));
     assert.ok(revalidated.some((l) => l.includes('/api/processon/view/')), `no view page was revalidated:\n${revalidated.join('\n')}`);
     assert.ok(revalidated.some((l) => l.includes('/api/processon/export/')), `no export page was revalidated:\n${revalidated.join('\n')}`);
+    await putSettings(stack, { cacheMaxAge: null });
     await context.close();
   });
 });

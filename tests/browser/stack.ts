@@ -53,8 +53,6 @@ const SECRETS = {
   JWT_SECRET: 'browser-jwt',
   ENCRYPTION_KEY: 'browser-encryption-key',
   ADMIN_RATE_LIMIT: 'false',
-  // Every embed is revalidated (If-None-Match → 304) at once, as after max-age in production.
-  PROCESSON_CACHE_MAX_AGE: '0',
 };
 
 export const startStack = async (options: { instances?: 1 | 2 } = {}): Promise<Stack> => {
@@ -207,6 +205,22 @@ export interface PublicArticle {
 }
 
 /** The published articles, as the REST API gives them to the Public role. */
+/** Changes plugin settings through the admin API, as the super admin (`null` resets a key). */
+export const putSettings = async (stack: Stack, values: Record<string, unknown>): Promise<void> => {
+  const login = await fetch(`${stack.strapiUrl}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const { data } = (await login.json()) as { data: { token?: string; accessToken?: string } };
+  const res = await fetch(`${stack.strapiUrl}/processon/settings`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${data.token ?? data.accessToken}` },
+    body: JSON.stringify(values),
+  });
+  if (!res.ok) throw new Error(`PUT /processon/settings answered ${res.status}: ${await res.text()}`);
+};
+
 export const publicArticles = async (stack: Stack): Promise<PublicArticle[]> => {
   const res = await fetch(`${stack.strapiUrl}/api/articles?sort=id:asc`);
   if (res.status !== 200) throw new Error(`GET /api/articles answered ${res.status}`);

@@ -376,7 +376,7 @@ const DiagramInput = ({
         >
           {diagram ? (
             <Flex gap={4} alignItems="flex-start">
-              {/* The diagram's picture goes here (renderer of the def); nothing while there is none. */}
+              {/* The diagram drawn from its def by the plugin's renderer. */}
               <DiagramPreview diagram={diagram} />
               <Flex direction="column" alignItems="stretch" gap={3} flex="1">
                 <Flex gap={2} wrap="wrap" alignItems="center">
