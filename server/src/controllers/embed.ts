@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import { escapeHtml, isExportType, type ExportType, type FormDescriptor, type RenderResult } from '../processon';
 import { getService } from '../utils';
@@ -153,7 +154,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ctx.remove('X-Frame-Options');
     ctx.set(page.headers);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = page.body;
+    ctx.body = Readable.from(page.chunks, { objectMode: false });
+    ctx.length = page.length;
   };
 
   // Static renderings (SVG and outline), drawn by the pure renderer from the stored def.

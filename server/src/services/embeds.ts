@@ -259,7 +259,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     async page(
       key: string,
       make: () => Promise<{ form: FormDescriptor; title: string; oembedUrl?: string; extra?: PageExtra } | null>
-    ): Promise<{ body: Buffer; headers: Record<string, string> } | null> {
+    ): Promise<{ chunks: Buffer[]; length: number; headers: Record<string, string> } | null> {
       let entry = pages.get(key);
       if (entry) {
         pages.delete(key);
@@ -302,8 +302,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         "base-uri 'none'",
       ].join('; ');
       return {
-        // Already UTF-8: an answer is one copy of the cached bytes, never a re-encoding of the page.
-        body: Buffer.concat(entry.parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part]))),
+        // Already UTF-8, and never copied: the answer is the cached parts with this answer's nonce
+        // between them, written as they are.
+        chunks: entry.parts.flatMap((part, i) => (i === 0 ? [part] : [nonceBytes, part])),
+        length: entry.size + (entry.parts.length - 1) * nonceBytes.length,
         headers: {
           'Content-Security-Policy': csp,
           'Referrer-Policy': 'no-referrer',
