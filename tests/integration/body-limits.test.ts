@@ -119,7 +119,8 @@ const openSession = async (app: TestApp, adminToken: string): Promise<Session> =
     .send({ uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid, category: 'mind', title: 'big', def: '' });
   if (res.status !== 201) throw new Error(`opening a session failed: ${res.status} ${res.text}`);
   const url = new URL(res.body.data.form.fields.callbackurl as string);
-  return { chartid, sessionId: res.body.data.sessionId as string, callback: url.pathname + url.search };
+  // A new entry's diagram gets the server's chartid.
+  return { chartid: res.body.data.form.fields.chartid as string, sessionId: res.body.data.sessionId as string, callback: url.pathname + url.search };
 };
 
 const revisions = async (app: TestApp, chartid: string): Promise<{ def: string; sha256: string }[]> =>
@@ -275,11 +276,39 @@ describe('default maxDefSize (20 MB)', () => {
     expect(answers.smallStored).toBe(500 * 1024);
   });
 
-  it('keeps Strapi\'s limits on the plugin\'s other routes', async () => {
-    const big = { uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid: randomUUID(), category: 'mind', title: 'x', def: 'x'.repeat(2 * MB) };
-    const sessions = await app.http().post('/processon/sessions').set('Authorization', `Bearer ${admin.token}`).send(big);
-    expect(sessions.status).toBe(413);
-    expect(sessions.body).toEqual(STRAPI_413);
+  it('lets an entry holding a big diagram be saved in the Content Manager and its editor reopened; other types keep Strapi\'s limit', async () => {
+    const def = JSON.stringify({ id: 'root', title: 'big', note: '内存'.repeat(MB) }); // ≈ 6 MB of UTF-8
+    const diagram = { chartid: randomUUID(), category: 'mind', title: 'big', def, size: 1, valid: true, updatedAt: new Date().toISOString() };
+    const bearer = { Authorization: `Bearer ${admin.token}` };
+    const created = await app.http().post('/content-manager/collection-types/api::article.article').set(bearer).send({ title: 'Big diagram', diagram });
+    expect(created.status).toBe(201);
+    const documentId = created.body.data.documentId as string;
+    const updated = await app
+      .http()
+      .put(`/content-manager/collection-types/api::article.article/${documentId}`)
+      .set(bearer)
+      .send({ title: 'Big diagram, edited', diagram: { ...diagram, def: `${def} ` } });
+    expect(updated.status).toBe(200);
+    const stored = (await app.strapi.documents('api::article.article').findOne({ documentId })) as unknown as { diagram: { def: string } };
+    expect(stored.diagram.def).toBe(`${def} `);
+    // The field reopens the editor with the stored def.
+    const session = await app
+      .http()
+      .post('/processon/sessions')
+      .set(bearer)
+      .send({ uid: 'api::article.article', documentId, locale: null, field: 'diagram', chartid: diagram.chartid, category: 'mind', title: 'big', def: `${def} ` });
+    expect(session.status).toBe(201);
+    // A type without a diagram field keeps Strapi's 1 MB, in the Content Manager too; so does REST.
+    const user = await app
+      .http()
+      .post('/content-manager/collection-types/plugin::users-permissions.user')
+      .set(bearer)
+      .send({ username: 'x'.repeat(2 * MB), email: 'big@test.local', password: 'Big-password-1' });
+    expect(user.status).toBe(413);
+    expect(user.body).toEqual(STRAPI_413);
+    // Without an admin credential, even the article route keeps it.
+    const anonymous = await app.http().post('/content-manager/collection-types/api::article.article').send({ title: 'x', diagram });
+    expect(anonymous.status).toBe(413);
   });
 
   it('answers a big callback without a valid token with its short text, without reading the body', async () => {

@@ -24,15 +24,23 @@ const sessionBody = (overrides: Record<string, unknown> = {}) => ({
   documentId: null,
   locale: null,
   field: 'diagram',
-  chartid: randomUUID(),
+  chartid: randomUUID() as string,
   category: 'mind',
   title: '新图 <b>',
   def: '',
   ...overrides,
 });
 
-const openSession = async (body = sessionBody(), token = admin.token) =>
-  app.http().post('/processon/sessions').set('Authorization', `Bearer ${token}`).send(body);
+/**
+ * Opens an edit session. A new entry's diagram gets the server's chartid: `body.chartid` is then
+ * set to it, so that a test goes on with the diagram the session is for.
+ */
+const openSession = async (body = sessionBody(), token = admin.token) => {
+  const res = await app.http().post('/processon/sessions').set('Authorization', `Bearer ${token}`).send(body);
+  const given = (res.body as { data?: { form?: { fields?: { chartid?: string } } } }).data?.form?.fields?.chartid;
+  if (res.status === 201 && given && body.documentId === null) body.chartid = given;
+  return res;
+};
 
 const tokenOf = (callbackurl: string): string => new URL(callbackurl).searchParams.get('token') ?? '';
 
@@ -42,8 +50,14 @@ const revisionCount = (chartid: string) =>
 describe('edit sessions', () => {
   it('answers the documented edit form, with a signed callback URL on the public URL', async () => {
     const body = sessionBody();
+    const asked = body.chartid;
     const res = await openSession(body);
     expect(res.status).toBe(201);
+    // A new diagram's chartid is the server's (a UUID), not the one asked for.
+    expect(res.body.data.form.fields.chartid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(res.body.data.form.fields.chartid).not.toBe(asked);
+    // Reopened by the same user (the entry not saved yet), it stays.
+    expect((await openSession({ ...body })).body.data.form.fields.chartid).toBe(body.chartid);
     const { form, sessionId } = res.body.data;
     expect(form.action).toBe('http://localhost:4999/openapi/diagrams');
     expect(form.method).toBe('POST');
@@ -385,19 +399,24 @@ describe('who may open the editor (real Editor and Author roles)', () => {
     expect(await revisionCount(victimChart)).toBe(1);
     expect(await revisionCount(chartOf(forged))).toBe(1);
 
-    // A chart nobody edited yet (seeded through the API) is adopted only by the entry holding it.
+    // A chart nobody edited yet (seeded through the API; its chartid is public) is adopted only by
+    // the entry holding it: not by another entry, nor by a new one.
     const seededChart = randomUUID();
     const seeded = await articles.create({ data: { title: 'Seeded', diagram: value(seededChart) } as never, locale: 'en' });
     expect(chartOf(await openSession(sessionBody({ documentId: own, chartid: seededChart, locale: 'en' }), author))).not.toBe(seededChart);
+    const takeover = await openSession(sessionBody({ chartid: seededChart, locale: 'en' }), author);
+    expect(chartOf(takeover)).not.toBe(seededChart);
+    expect((await pushTo(takeover, 'junk')).status).toBe(200);
+    expect(await revisionCount(seededChart)).toBe(0);
     expect(chartOf(await openSession(sessionBody({ documentId: seeded.documentId, chartid: seededChart, locale: 'en' }), editor))).toBe(seededChart);
 
     // A duplicated entry (same value, other document) gets its own chart on its first edit.
     const copy = await articles.create({ data: { title: 'Copy', diagram: value(victimChart) } as never, locale: 'en' });
     expect(chartOf(await openSession(sessionBody({ documentId: copy.documentId, chartid: victimChart, locale: 'en' }), editor))).not.toBe(victimChart);
 
-    // A diagram made in a new entry: its creator keeps it, and so does the entry they saved it in.
-    const fresh = randomUUID();
-    expect(chartOf(await openSession(sessionBody({ chartid: fresh, locale: 'en' }), author))).toBe(fresh);
+    // A diagram made in a new entry gets the server's chartid; its creator keeps it when reopening,
+    // and so does the entry they saved it in.
+    const fresh = chartOf(await openSession(sessionBody({ chartid: randomUUID(), locale: 'en' }), author));
     expect(chartOf(await openSession(sessionBody({ chartid: fresh, locale: 'en' }), author))).toBe(fresh);
     const saved = await app
       .http()

@@ -205,13 +205,14 @@ describe('settings', () => {
   it('every server use reads the effective values: session lifetime, max def size, revisions kept, embeds', async () => {
     const strapi = running();
     // A session lives sessionTtl (600 s) seconds.
-    const chartid = randomUUID();
     const before = Date.now();
     const session = await http()
       .post('/processon/sessions')
       .set('Authorization', `Bearer ${superToken}`)
-      .send({ uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid, category: 'flow', title: 'T', def: '' });
+      .send({ uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid: randomUUID(), category: 'flow', title: 'T', def: '' });
     expect(session.status).toBe(201);
+    // A new entry's diagram: the server's chartid.
+    const chartid = session.body.data.form.fields.chartid as string;
     const lifetime = Date.parse(session.body.data.expiresAt) - before;
     expect(lifetime).toBeGreaterThan(595_000);
     expect(lifetime).toBeLessThan(605_000);

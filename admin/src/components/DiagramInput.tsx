@@ -24,6 +24,7 @@ import {
   useQueryParams,
 } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
+import { useParams } from 'react-router-dom';
 
 import type { RevisionDTO, RevisionDetail } from '../../../server/src/processon/api';
 import { DEFAULT_CATEGORY, isCategory, type Category } from '../../../server/src/processon/categories';
@@ -167,9 +168,12 @@ const DiagramInput = ({
   const formReadOnly = useForm('ProcessOnDiagramInput', (state) => state.disabled);
   const [{ query }] = useQueryParams<LocaleQuery>();
   const queryLocale = query.plugins?.i18n?.locale;
+  // Duplicating an entry (…/clone/:origin) creates a new one: the context's id and the form's
+  // values are the original's then, which the copy must not edit as its own.
+  const { origin } = useParams<{ origin?: string }>();
   const target: EditorTarget = {
     uid: model,
-    documentId: id ?? formDocumentId,
+    documentId: origin ? null : (id ?? formDocumentId),
     locale: typeof queryLocale === 'string' && queryLocale !== '' ? queryLocale : null,
     field: name,
   };

@@ -30,6 +30,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
+import { FIELD_UID } from '../processon';
 import { getService, PLUGIN_ID } from '../utils';
 import { answerCallback, prefersChinese } from '../utils/callback-answers';
 import type { CallbackTokenCheck } from '../services/sessions';
@@ -98,6 +99,69 @@ export const savePathMatcher = (restPrefix: string) => {
     return null;
   };
 };
+
+/**
+ * Admin requests that write whole entries holding diagrams, whose JSON bodies carry the defs: the
+ * Content Manager's create/update/publish/clone of a content type with a ProcessOn diagram field
+ * (anywhere: top level, components, dynamic zones), and the field's own `POST /processon/sessions`
+ * (it sends the current def to reopen the editor). Without a larger limit a diagram saved through
+ * ProcessOn (up to maxDefSize) could not be saved in its entry (Strapi's JSON limit is 1 MB).
+ */
+export const entryPathMatcher = (hasDiagramField: (uid: string) => boolean) => {
+  const contentManager = /^\/content-manager\/(?:collection-types|single-types)\/([^/]+)(?:\/.*)?$/i;
+  const sessions = new RegExp(`^/${PLUGIN_ID}/sessions/?$`, 'i');
+  return (method: string, path: string): boolean => {
+    const verb = method.toUpperCase();
+    if (verb !== 'POST' && verb !== 'PUT') return false;
+    if (verb === 'POST' && sessions.test(path)) return true;
+    const match = contentManager.exec(path);
+    if (!match) return false;
+    let uid: string;
+    try {
+      uid = decodeURIComponent(match[1]);
+    } catch {
+      return false;
+    }
+    return hasDiagramField(uid);
+  };
+};
+
+interface AttributeShape {
+  type?: string;
+  customField?: string;
+  component?: string;
+  components?: string[];
+}
+
+/** Whether a model holds a diagram field, directly or through its components (memoised: schemas are fixed at run time). */
+const diagramFieldFinder = (strapi: Core.Strapi) => {
+  const known = new Map<string, boolean>();
+  const holds = (uid: string, seen: Set<string>): boolean => {
+    const cached = known.get(uid);
+    if (cached !== undefined) return cached;
+    if (seen.has(uid)) return false;
+    seen.add(uid);
+    const model = strapi.getModel(uid as never) as unknown as { attributes?: Record<string, AttributeShape> } | undefined;
+    const result = Object.values(model?.attributes ?? {}).some(
+      (a) =>
+        a.customField === FIELD_UID ||
+        (a.type === 'component' && !!a.component && holds(a.component, seen)) ||
+        (a.type === 'dynamiczone' && (a.components ?? []).some((c) => holds(c, seen)))
+    );
+    known.set(uid, result);
+    return result;
+  };
+  return (uid: string): boolean => holds(uid, new Set());
+};
+
+/** The app's `strapi::body` config with a JSON limit for entries holding diagrams of up to maxDefSize. */
+export const entryBodyConfig = (config: unknown, maxDefSize: number): Record<string, unknown> => {
+  const base = isRecord(config) ? config : {};
+  return { ...base, jsonLimit: saveBodyLimits(maxDefSize).json + ENTRY_OVERHEAD };
+};
+
+/** Room in an entry's body for its other fields. */
+export const ENTRY_OVERHEAD = 1024 * 1024;
 
 /** Whether an admin save carries a bearer credential (shape only: the route authenticates it). */
 const carriesAdminCredential = (ctx: Context): boolean => /^bearer\s+\S+$/i.test(ctx.get('authorization'));
@@ -198,19 +262,30 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
   const wrapped: MiddlewareFactory = (config, deps) => {
     const { strapi } = deps;
     const appParser = (original(config, deps) as Handler | undefined) ?? passThrough;
-    let saveParser: { limit: number; handler: Handler } | null = null;
-    const saveParserFor = (limit: number): Handler => {
-      if (!saveParser || saveParser.limit !== limit) {
-        const handler = (original(saveBodyConfig(config, limit), deps) as Handler | undefined) ?? passThrough;
-        saveParser = { limit, handler };
-      }
-      return saveParser.handler;
+    /** A parser of Strapi's own factory for a config made from maxDefSize, rebuilt when it changes. */
+    const parserFor = (makeConfig: (config: unknown, maxDefSize: number) => Record<string, unknown>) => {
+      let built: { limit: number; handler: Handler } | null = null;
+      return (limit: number): Handler => {
+        if (!built || built.limit !== limit) {
+          built = { limit, handler: (original(makeConfig(config, limit), deps) as Handler | undefined) ?? passThrough };
+        }
+        return built.handler;
+      };
     };
+    const saveParserFor = parserFor(saveBodyConfig);
+    const entryParserFor = parserFor(entryBodyConfig);
     const match = savePathMatcher(strapi.config.get<string>('api.rest.prefix', '/api'));
+    const isEntryWrite = entryPathMatcher(diagramFieldFinder(strapi));
 
     return async (ctx: Context, next: Next) => {
       const channel = match(ctx.method, ctx.path);
-      if (!channel) return appParser(ctx, next);
+      if (!channel) {
+        if (carriesAdminCredential(ctx) && isEntryWrite(ctx.method, ctx.path)) {
+          const maxDefSize = (await getService(strapi, 'settings').cached()).values.maxDefSize;
+          return entryParserFor(maxDefSize)(ctx, next);
+        }
+        return appParser(ctx, next);
+      }
       if (channel === 'callback') {
         // Settings → Check probes the route with `?probe=` and no token: a tiny body, the app's parser.
         if (ctx.query.token === undefined && ctx.query.probe !== undefined) return appParser(ctx, next);

@@ -41,9 +41,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * reach another entry's history:
    * - a chartid with edit sessions belongs to the entry its first session named; until that entry
    *   was saved, to the user who created the diagram in it (and to the entry they then saved);
-   * - a chartid without sessions is adopted for a new entry (the field makes a UUID for a new
-   *   diagram), and for a document only when that document holds it (written through the API, or
-   *   seeded): a new diagram in a saved entry gets the server's chartid.
+   * - a chartid without sessions is adopted only for a document that holds it (written through the
+   *   API, or seeded; of two documents holding it, the first opened): a new diagram, in a new or a
+   *   saved entry, gets the server's chartid.
    * A duplicated entry, a value copied from elsewhere or a forged request thus gets a fork. The field
    * adopts the chartid the session answers.
    */
@@ -54,8 +54,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     if (owner && owner.uid !== body.uid) return fork;
     if (owner?.documentId) return owner.documentId === body.documentId ? body.chartid : fork;
     if (owner && userId !== null && owner.sessionUserIds.includes(userId)) return body.chartid;
-    // A new entry: a chartid nobody opened yet is the new diagram's (the field makes a UUID).
-    if (!body.documentId) return owner ? fork : body.chartid;
+    // A new entry: its diagram's chartid is the server's (a public chartid of another entry's diagram,
+    // not opened yet, must not be taken over); reopening it goes through the pending-owner rule above.
+    if (!body.documentId) return fork;
     const holder = await revisions.chartHolder(body.uid, body.documentId, body.field, body.chartid);
     if (!holder.holds) return fork;
     // Held by the document: unowned, or created in a new entry and saved by its creator.
