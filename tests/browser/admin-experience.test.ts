@@ -200,9 +200,15 @@ describe('the diagram field in Chromium', () => {
     const { context, page } = await adminPage(stack);
     await onFailureShot(page, 'field-required', async () => {
       await page.goto(`${runbookUrl()}/create`);
-      await page.getByRole('textbox', { name: 'title', exact: true }).fill('A runbook without its procedure');
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
       const field = page.locator('[data-testid="processon-field"][data-field="procedure"]');
+      await field.waitFor();
+      await page.getByRole('textbox', { name: 'title', exact: true }).fill('A runbook without its procedure');
+      // A diagram created but never saved in the editor does not count: closing takes it back.
+      await field.getByRole('button', { name: 'Create diagram' }).click();
+      await editor(page).getByTestId('def-json').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
+      await field.getByRole('button', { name: 'Create diagram' }).waitFor();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await field.getByText('This value is required.').waitFor();
       await snap(page, '23-field-required');
       const stored = await api<{ results: { title: string }[] }>(
@@ -303,6 +309,41 @@ describe('the diagram field in Chromium', () => {
       await snap(page, '29-field-published-read-only');
     });
     await context.close();
+  });
+
+  it("a duplicated entry's diagram gets a history of its own on its first edit", async () => {
+    interface Doc { documentId: string; title: string; diagram: { chartid: string } | null }
+    const list = await api<{ results: Doc[] }>('GET', '/content-manager/collection-types/api::article.article?pageSize=50');
+    const origin = list.results.find((d) => d.title === 'Expense approval flow');
+    assert.ok(origin?.diagram);
+    const originChart = origin.diagram.chartid;
+    const revisionsOf = async (chartid: string) =>
+      (await api<{ meta: { pagination: { total: number } } }>('GET', `/processon/charts/${chartid}/revisions`)).meta.pagination.total;
+    const before = await revisionsOf(originChart).catch(() => 0);
+    const { context, page } = await adminPage(stack);
+    await onFailureShot(page, 'field-duplicate', async () => {
+      // Content Manager → Duplicate lands here: a new entry filled with the original's values.
+      await page.goto(`${articleUrl()}/clone/${origin.documentId}?plugins[i18n][locale]=en`);
+      const field = page.locator('[data-testid="processon-field"][data-field="diagram"]');
+      await field.getByRole('button', { name: 'Edit' }).waitFor();
+      await page.getByRole('textbox', { name: 'title', exact: true }).fill('Expense approval flow (copy)');
+      await page.getByRole('textbox', { name: 'slug', exact: true }).fill('approval-flow-copy');
+      await field.getByRole('button', { name: 'Edit' }).click();
+      await editor(page).getByTestId('def-json').fill(flowDef('Only in the copy'));
+      await editor(page).getByTestId('save').click();
+      await page.getByTestId('processon-save-status').waitFor({ timeout: 5_000 });
+      await escapeEditor(page);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      // Saved: the entry exists now (the clone page moves to the new entry's page).
+      await page.waitForURL((url) => !url.pathname.includes('/clone/'), { timeout: 15_000 });
+    });
+    await context.close();
+    const after = await api<{ results: Doc[] }>('GET', '/content-manager/collection-types/api::article.article?pageSize=50');
+    const copy = after.results.find((d) => d.title === 'Expense approval flow (copy)');
+    assert.ok(copy?.diagram);
+    assert.notEqual(copy.diagram.chartid, originChart);
+    assert.equal(await revisionsOf(copy.diagram.chartid), 1);
+    assert.equal(await revisionsOf(originChart).catch(() => 0), before);
   });
 
   it('works inside a repeatable component (its own default type)', async () => {

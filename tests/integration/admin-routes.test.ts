@@ -180,7 +180,7 @@ describe('the callback check', () => {
       res.end(JSON.stringify({ probe: 'not-the-signature' }));
     });
     const redirect = await serve((_req, res) => {
-      res.writeHead(302, { Location: 'https://elsewhere.example.com/' });
+      res.writeHead(302, { Location: 'https://elsewhere.example.com/internal/path?secret=1' });
       res.end();
     });
     const hanging = await serve(() => undefined);
@@ -193,7 +193,7 @@ describe('the callback check', () => {
         ok: false,
         outcome: 'redirect',
         status: 302,
-        detail: 'https://elsewhere.example.com/',
+        detail: 'https://elsewhere.example.com',
       });
       expect((await check({ publicUrl: closedUrl })).body.data).toMatchObject({ ok: false, outcome: 'unreachable', detail: 'ECONNREFUSED' });
       const slow = await check({ publicUrl: hanging.url });

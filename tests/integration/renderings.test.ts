@@ -281,3 +281,66 @@ describe('the view page and oEmbed', () => {
     expect(none.body.thumbnail_url).toBeUndefined();
   });
 });
+
+describe('drawing once, linking only what the caller may load', () => {
+  interface Embeds {
+    render: (...args: unknown[]) => unknown;
+    load: (...args: unknown[]) => unknown;
+    forgetPages(): void;
+  }
+  const embeds = () => app.strapi.plugin('processon').service('embeds') as Embeds;
+
+  it('draws a diagram once per version for the SVG, the outline, the view page and oEmbed', async () => {
+    embeds().forgetPages();
+    const render = jest.spyOn(embeds(), 'render');
+    const load = jest.spyOn(embeds(), 'load');
+    try {
+      const first = await getSvg('mind');
+      expect(first.status).toBe(200);
+      expect(render).toHaveBeenCalledTimes(1);
+      const again = await getSvg('mind');
+      expect(svgOf(again)).toBe(svgOf(first));
+      expect((await app.http().get(`/api/processon/outline/articles/${docs.mind}`)).status).toBe(200);
+      const viewUrl = `http://localhost:1337/api/processon/view/articles/${docs.mind}?field=diagram`;
+      expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(viewUrl)}`)).body.thumbnail_url).toBeDefined();
+      // Drawn once, and the SVG and outline answers after the first read nothing from the database.
+      expect(render).toHaveBeenCalledTimes(1);
+      expect(load).toHaveBeenCalledTimes(2); // the first SVG, and oEmbed's title
+    } finally {
+      render.mockRestore();
+      load.mockRestore();
+    }
+  });
+
+  it("gives the outline page's ETag the public URL its image link is on", async () => {
+    const url = `/api/processon/outline/articles/${docs.flow}`;
+    const first = await app.http().get(url);
+    const settings = app.strapi.plugin('processon').service('settings') as { update(values: Record<string, unknown>): Promise<void> };
+    await settings.update({ publicUrl: 'http://cms.example.test' });
+    try {
+      const changed = await app.http().get(url).set('If-None-Match', first.headers.etag as string);
+      expect(changed.status).toBe(200);
+      expect(changed.text).toContain('src="http://cms.example.test/api/processon/svg/');
+    } finally {
+      await settings.update({ publicUrl: 'http://localhost:1337' });
+    }
+  });
+
+  it('links the SVG (noscript image, oEmbed thumbnail) only for callers granted the svg action', async () => {
+    const role = (await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'public' } })) as { id: number };
+    await app.strapi.db.query('plugin::users-permissions.permission').deleteMany({ where: { action: 'plugin::processon.embed.svg', role: role.id } });
+    try {
+      const view = await app.http().get(`/api/processon/view/articles/${docs.mind}?field=diagram`);
+      expect(view.status).toBe(200);
+      expect(view.text).toContain('processon-outline');
+      expect(view.text).not.toContain('/api/processon/svg/');
+      const viewUrl = `http://localhost:1337/api/processon/view/articles/${docs.mind}?field=diagram`;
+      const oembed = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(viewUrl)}`);
+      expect(oembed.status).toBe(200);
+      expect(oembed.body.thumbnail_url).toBeUndefined();
+    } finally {
+      await grantPublic(app, ['plugin::processon.embed.svg']);
+    }
+    expect((await app.http().get(`/api/processon/view/articles/${docs.mind}?field=diagram`)).text).toContain('/api/processon/svg/');
+  });
+});

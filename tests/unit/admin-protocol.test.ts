@@ -28,6 +28,12 @@ describe('settings rules', () => {
     expect(settingsUpdateProblems({ publicUrl: '', appkey: 'ab_C-9', quotaPeriod: 'total' })).toEqual([]);
   });
 
+  it('refuses URLs that URL parsers read differently (a backslash before the host ends)', () => {
+    expect(settingsUpdateProblems({ publicUrl: 'http://127.0.0.1:4599\\@evil.com' }).map((p) => p.key)).toEqual(['publicUrl']);
+    expect(settingsUpdateProblems({ apiBaseUrl: 'https://api.processon.com\\' }).map((p) => p.key)).toEqual(['apiBaseUrl']);
+    expect(settingsUpdateProblems({ publicUrl: 'https://cms.example.com/strapi' })).toEqual([]);
+  });
+
   it('lets only plain CSP sources into frame-ancestors (no directive injection)', () => {
     for (const ok of ["'self'", '*', 'https:', 'https://www.example.com', 'http://localhost:3000', 'https://*.example.com', 'example.com:*']) {
       expect({ ok, valid: isFrameAncestorSource(ok) }).toEqual({ ok, valid: true });

@@ -231,9 +231,14 @@ const DiagramInput = ({
   const apiOrigin = status.kind === 'ready' ? status.status.apiOrigin : null;
   const canEdit = !disabled && configured;
 
+  // A diagram created here and not saved once in the editor yet: closing the editor takes it back
+  // (an empty diagram must not satisfy a required field, nor be saved in the entry).
+  const unsavedNew = React.useRef<string | null>(null);
+
   const create = () => {
     if (titleError || !canEdit) return;
     const created = newDiagramValue(makeChartId(), category, title.trim());
+    unsavedNew.current = created.chartid;
     field.onChange(name, created);
     setDraftCategory(null);
     setDraftTitle(null);
@@ -247,6 +252,11 @@ const DiagramInput = ({
 
   const closeEditor = (saves: number) => {
     setPanel({ kind: 'none' });
+    const current = latest.current.value;
+    if (saves === 0 && unsavedNew.current && isDiagramValue(current) && current.chartid === unsavedNew.current && current.def === '') {
+      latest.current.onChange(name, null);
+    }
+    unsavedNew.current = null;
     if (saves > 0) {
       // The saves are in the form, not in the entry: say so, as the user leaves the editor.
       toggleNotification({ type: 'info', title: t('editor.closed.title'), message: t('editor.closed.unsaved') });

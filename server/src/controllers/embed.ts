@@ -163,9 +163,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   const renderingUrl = async (ctx: Context, kind: 'svg' | 'outline', address: DiagramAddress): Promise<string> =>
     `${await publicBase(ctx)}${renderingPath(strapi.config.get<string>('api.rest.prefix', '/api'), kind, address)}`;
 
-  /** The diagram drawn; a def the renderer cannot draw answers 422 with the reason (and gives null). */
-  const drawn = (ctx: Context, diagram: ResolvedDiagram): Extract<RenderResult, { ok: true }> | null => {
-    const result = getService(strapi, 'embeds').render(diagram);
+  /** The drawing's result when it could be drawn; else a 422 with the reason (and null). */
+  const drawnOrRefused = (ctx: Context, result: RenderResult): Extract<RenderResult, { ok: true }> | null => {
     if (result.ok) return result;
     ctx.remove('ETag');
     ctx.remove('Cache-Control');
@@ -174,27 +173,51 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return null;
   };
 
-  /** The view page's readable outline, and the SVG in its <noscript>; nothing when the def cannot be drawn. */
-  const viewExtra = async (ctx: Context, diagram: ResolvedDiagram): Promise<PageExtra | undefined> => {
-    const result = getService(strapi, 'embeds').render(diagram);
-    if (!result.ok) return undefined;
+  /** Whether the caller may load the SVG route (so that pages link to it only then). */
+  const maySvg = async (ctx: Context): Promise<boolean> => {
+    const auth = (ctx.state as { auth?: unknown }).auth;
+    if (!auth) return false;
+    try {
+      await strapi.get<{ verify(auth: unknown, config: { scope: string[] }): Promise<void> }>('auth').verify(auth, {
+        scope: ['plugin::processon.embed.svg'],
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /**
+   * The view page's readable outline, and (for callers who may load it) the SVG in its <noscript>;
+   * nothing when the def cannot be drawn.
+   */
+  const viewExtra = async (ctx: Context, diagram: ResolvedDiagram, withImage: boolean): Promise<PageExtra | undefined> => {
+    const drawing = await getService(strapi, 'embeds').drawing(diagram);
+    if (!drawing?.result.ok) return undefined;
+    const { outline, stats } = drawing.result;
+    if (!withImage) return { body: `<main>${outline}</main>` };
     const svgUrl = await renderingUrl(ctx, 'svg', addressOf(ctx));
     return {
-      body: `<main>${result.outline}</main>`,
-      noscript: `<p><img class="processon-diagram" src="${escapeHtml(svgUrl)}" alt="${escapeHtml(diagram.value.title)}" width="${result.stats.width}" height="${result.stats.height}"></p>`,
+      body: `<main>${outline}</main>`,
+      noscript: `<p><img class="processon-diagram" src="${escapeHtml(svgUrl)}" alt="${escapeHtml(diagram.value.title)}" width="${stats.width}" height="${stats.height}"></p>`,
       imgOrigin: new URL(svgUrl).origin,
     };
   };
 
-  /** oEmbed thumbnail: the SVG route, its size fitted in the embed's box; nothing when the def cannot be drawn. */
+  /**
+   * oEmbed thumbnail: the SVG route, its size fitted in the embed's box; nothing when the def cannot
+   * be drawn or the caller may not load the SVG.
+   */
   const thumbnail = async (ctx: Context, diagram: ResolvedDiagram, address: DiagramAddress, width: number, height: number) => {
-    const result = getService(strapi, 'embeds').render(diagram);
-    if (!result.ok) return {};
-    const scale = Math.min(1, width / result.stats.width, height / result.stats.height);
+    if (!(await maySvg(ctx))) return {};
+    const drawing = await getService(strapi, 'embeds').drawing(diagram);
+    if (!drawing?.result.ok) return {};
+    const { stats } = drawing.result;
+    const scale = Math.min(1, width / stats.width, height / stats.height);
     return {
       thumbnail_url: await renderingUrl(ctx, 'svg', address),
-      thumbnail_width: Math.max(1, Math.round(result.stats.width * scale)),
-      thumbnail_height: Math.max(1, Math.round(result.stats.height * scale)),
+      thumbnail_width: Math.max(1, Math.round(stats.width * scale)),
+      thumbnail_height: Math.max(1, Math.round(stats.height * scale)),
     };
   };
 
@@ -208,21 +231,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const oembedUrl = `${base}${OEMBED_PATH}?url=${encodeURIComponent(viewUrl)}`;
       // The page links to its oEmbed URL and holds the static rendering: both are part of what the ETag names.
       const embeds = getService(strapi, 'embeds');
+      const withImage = await maySvg(ctx);
       await sendPage(
         ctx,
-        `view|${oembedUrl}|${embeds.renderKey()}`,
+        `view|${oembedUrl}|${embeds.renderKey()}|${withImage ? 'img' : ''}`,
         (diagram) => embeds.viewForm(diagram),
         oembedUrl,
-        (diagram) => viewExtra(ctx, diagram)
+        (diagram) => viewExtra(ctx, diagram, withImage)
       );
     },
 
     /** GET /api/processon/svg/<type>/<documentId>.svg: the diagram drawn as SVG (image/svg+xml, strict CSP). */
     async svg(ctx: Context) {
       const embeds = getService(strapi, 'embeds');
-      const diagram = await resolve(ctx, `svg:${embeds.renderKey()}`);
-      if (!diagram) return;
-      const result = drawn(ctx, diagram);
+      const found = await locate(ctx, `svg:${embeds.renderKey()}`);
+      if (!found) return;
+      const drawing = await embeds.drawing(found.located);
+      if (!drawing) return notFound(ctx);
+      const result = drawnOrRefused(ctx, drawing.result);
       if (!result) return;
       ctx.remove('X-Frame-Options');
       ctx.set(await embeds.svgHeaders());
@@ -235,11 +261,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const format = queryString(ctx, 'format') ?? 'html';
       if (format !== 'html' && format !== 'fragment') throw new errors.ValidationError('format must be "html" or "fragment"');
       const embeds = getService(strapi, 'embeds');
-      const diagram = await resolve(ctx, `outline:${format}:${embeds.renderKey()}`);
-      if (!diagram) return;
-      const result = drawn(ctx, diagram);
+      // The page links to the SVG route on the public base: part of what the ETag names.
+      const svgUrl = await renderingUrl(ctx, 'svg', addressOf(ctx));
+      const found = await locate(ctx, `outline:${format}:${embeds.renderKey()}|${svgUrl}`);
+      if (!found) return;
+      const drawing = await embeds.drawing(found.located);
+      if (!drawing) return notFound(ctx);
+      const result = drawnOrRefused(ctx, drawing.result);
       if (!result) return;
-      const { html, headers } = await embeds.outline(diagram, result.outline, format, await renderingUrl(ctx, 'svg', addressOf(ctx)));
+      const { html, headers } = await embeds.outline(drawing.title, result.outline, format, svgUrl);
       ctx.remove('X-Frame-Options');
       ctx.set(headers);
       ctx.type = 'text/html; charset=utf-8';
@@ -290,9 +320,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         field: target.field ?? 'diagram',
         locale: target.locale,
       };
-      const diagram = await resolve(ctx, `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}`, address);
-      if (!diagram) return;
       const base = await publicBase(ctx);
+      // The answer holds links on the public base, and a thumbnail only for callers who may load it.
+      const what = `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}|${base}|${(await maySvg(ctx)) ? 'img' : ''}`;
+      const diagram = await resolve(ctx, what, address);
+      if (!diagram) return;
       const src = `${base}${target.path}${target.search}`;
       ctx.body = {
         version: '1.0',

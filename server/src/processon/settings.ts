@@ -152,7 +152,8 @@ const problem = (
 
 /** An absolute http(s) URL without query, fragment or credentials (a lone "?" or "#" included). */
 export const isPlainHttpUrl = (text: string): boolean => {
-  if (/[?#\s]/.test(text)) return false;
+  // A backslash is read as a slash by WHATWG URL parsers but not by others (`http://a\\@b`).
+  if (/[?#\s\\]/.test(text)) return false;
   try {
     const url = new URL(text);
     return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && url.hostname !== '';

@@ -92,8 +92,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
+      // Only where it leads (scheme, host, port): enough to spot http → https, nothing more of
+      // whatever answered at that address.
       const location = response.headers.get('location');
-      return done('redirect', response.status, location ? location.slice(0, 300) : null);
+      let leadsTo: string | null = null;
+      try {
+        leadsTo = location ? new URL(location, url).origin : null;
+      } catch {
+        leadsTo = null;
+      }
+      return done('redirect', response.status, leadsTo);
     }
     let text = '';
     try {

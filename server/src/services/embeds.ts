@@ -89,6 +89,9 @@ export interface PageExtra {
  */
 const PAGE_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** Characters of drawings (SVG + outline) one instance keeps: like the page cache, only an optimisation. */
+const DRAWING_CACHE_CHARS = 32 * 1024 * 1024;
+
 interface CachedPage {
   /** The page in UTF-8, split where the nonce goes. */
   parts: Buffer[];
@@ -106,6 +109,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
   const findContentType = (name: string): ContentTypeLike | null =>
     contentTypes().find((ct) => ct.uid === name || ct.info.pluralName === name) ?? null;
+
+  /** Drawings (SVG and outline) of this instance, least recently used first, bounded by DRAWING_CACHE_CHARS. */
+  const drawings = new Map<string, { result: RenderResult; title: string }>();
+  let drawingChars = 0;
 
   /** Rendered pages of this instance, least recently used first, bounded by PAGE_CACHE_BYTES. */
   const pages = new Map<string, CachedPage>();
@@ -314,6 +321,37 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /**
+     * The diagram at a located address drawn by the static renderer, from this instance's cache of
+     * drawings (bounded, safe to lose; keyed by the document version and what the renderer depends
+     * on, so never stale): a hit reads nothing from the database and draws nothing. Null when the
+     * field is empty. Give the diagram itself when it was read already.
+     */
+    async drawing(located: LocatedDiagram | ResolvedDiagram): Promise<{ result: RenderResult; title: string } | null> {
+      const self = getService(strapi, 'embeds');
+      const key = JSON.stringify([located.uid, located.documentId, located.locale, located.field, located.version, self.renderKey()]);
+      const hit = drawings.get(key);
+      if (hit) {
+        drawings.delete(key);
+        drawings.set(key, hit);
+        return hit;
+      }
+      const diagram = isDiagramValue(located.value) ? (located as ResolvedDiagram) : await self.load(located);
+      if (!diagram) return null;
+      const entry = { result: self.render(diagram), title: diagram.value.title };
+      const size = entry.result.ok ? entry.result.svg.length + entry.result.outline.length : 0;
+      if (size <= DRAWING_CACHE_CHARS / 4) {
+        drawings.set(key, entry);
+        drawingChars += size;
+        for (const [oldKey, old] of drawings) {
+          if (drawingChars <= DRAWING_CACHE_CHARS) break;
+          drawings.delete(oldKey);
+          drawingChars -= old.result.ok ? old.result.svg.length + old.result.outline.length : 0;
+        }
+      }
+      return entry;
+    },
+
     /** The diagram drawn by the static renderer (SVG and outline), with the allowed image hosts. */
     render(diagram: ResolvedDiagram): RenderResult {
       return renderDiagram(diagram.value.def, diagram.value.category, {
@@ -353,7 +391,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The outline answer: a readable page (title, SVG, outline) or the bare fragment, with its headers. */
     async outline(
-      diagram: ResolvedDiagram,
+      title: string,
       outline: string,
       format: 'html' | 'fragment',
       svgUrl: string
@@ -368,17 +406,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         "base-uri 'none'",
         "form-action 'none'",
       ].join('; ');
-      const html = format === 'fragment' ? outline : renderOutlinePage({ title: diagram.value.title, nonce, outline, svgUrl });
+      const html = format === 'fragment' ? outline : renderOutlinePage({ title, nonce, outline, svgUrl });
       return {
         html,
         headers: { 'Content-Security-Policy': csp, 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
       };
     },
 
-    /** Empties this instance's page cache (tests; a settings change also changes every key). */
+    /** Empties this instance's page and drawing caches (tests; a settings change also changes every key). */
     forgetPages(): void {
       pages.clear();
       pageBytes = 0;
+      drawings.clear();
+      drawingChars = 0;
     },
   };
 };
