@@ -191,13 +191,14 @@ const main = async () => {
     // Setup: an admin, the plugin's settings, an edit session, an API token, an article.
     const admin = await createAdmin(app);
     await setPluginSettings(app, { appkey: 'bench', apiBaseUrl: 'http://127.0.0.1:9', publicUrl: `http://127.0.0.1:${port}`, hidebtn: false });
-    const chartid = randomUUID();
     const session = await app
       .http()
       .post('/processon/sessions')
       .set('Authorization', `Bearer ${admin.token}`)
-      .send({ uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid, category: 'mind', title: 'bench', def: '' });
+      .send({ uid: 'api::article.article', documentId: null, locale: null, field: 'diagram', chartid: randomUUID(), category: 'mind', title: 'bench', def: '' });
     if (session.status !== 201) throw new Error(`session: ${session.status} ${session.text}`);
+    // A new entry's diagram takes the chartid the server gives it.
+    const chartid = session.body.data.form.fields.chartid as string;
     const callbackUrl = new URL(session.body.data.form.fields.callbackurl as string);
     const callbackPath = callbackUrl.pathname + callbackUrl.search;
     const apiToken = await createApiToken(app);

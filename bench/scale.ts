@@ -73,10 +73,7 @@ const main = async () => {
     const token = await registerFirstAdmin(a.url);
     await configurePlugin(a.url, token, a.url);
     const charts = await Promise.all(
-      Array.from({ length: CHARTS }, async () => {
-        const chartid = randomUUID();
-        return { chartid, ...(await openSession(a.url, token, chartid)) };
-      })
+      Array.from({ length: CHARTS }, async () => openSession(a.url, token, randomUUID()))
     );
     const apiToken = await adminApi<{ data: { accessKey: string } }>(a.url, token, 'POST', '/admin/api-tokens', {
       name: 'bench:scale',

@@ -154,8 +154,8 @@ export const openSession = async (
   token: string,
   chartid: string,
   documentId: string | null = null
-): Promise<{ sessionId: string; callbackUrl: string }> => {
-  const res = await adminApi<{ data: { sessionId: string; form: { fields: { callbackurl: string } } } }>(url, token, 'POST', '/processon/sessions', {
+): Promise<{ sessionId: string; callbackUrl: string; chartid: string }> => {
+  const res = await adminApi<{ data: { sessionId: string; form: { fields: { callbackurl: string; chartid: string } } } }>(url, token, 'POST', '/processon/sessions', {
     uid: 'api::article.article',
     documentId,
     locale: null,
@@ -166,7 +166,8 @@ export const openSession = async (
     def: '',
   });
   if (res.status !== 201) throw new Error(`session through ${url}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { sessionId: res.body.data.sessionId, callbackUrl: res.body.data.form.fields.callbackurl };
+  // A new entry's diagram gets the server's chartid (sessions.chartFor), not the one asked for.
+  return { sessionId: res.body.data.sessionId, callbackUrl: res.body.data.form.fields.callbackurl, chartid: res.body.data.form.fields.chartid };
 };
 
 /**

@@ -90,8 +90,7 @@ const SUCCESS = { status: 200, text: 'success' };
 
 describe('two Strapi instances on one PostgreSQL database', () => {
   it('an edit session opened through A gets its callback on B, and A sees the new revision', async () => {
-    const chartid = randomUUID();
-    const { sessionId, callbackUrl } = await openSession(a.url, token, chartid);
+    const { sessionId, callbackUrl, chartid } = await openSession(a.url, token, randomUUID());
     expect(new URL(callbackUrl).origin).toBe(b.url);
     const def = defOf('saved through B');
     expect(await pushSave(callbackUrl, b.url, { chartid, def })).toEqual(SUCCESS);
@@ -122,8 +121,12 @@ describe('two Strapi instances on one PostgreSQL database', () => {
     const ROUNDS = 25;
     const charts = await Promise.all(
       Array.from({ length: 16 }, async (_, c) => {
-        const chartid = randomUUID();
-        const sessions = [await openSession(a.url, token, chartid), await openSession(b.url, token, chartid)];
+        const first = await openSession(a.url, token, randomUUID());
+        const { chartid } = first;
+        // The same user reopening the new diagram (through B) keeps its chartid.
+        const second = await openSession(b.url, token, chartid);
+        expect(second.chartid).toBe(chartid);
+        const sessions = [first, second];
         return { chartid, sessions, defs: Array.from({ length: ROUNDS }, (_, r) => defOf(`chart ${c} round ${r}`)) };
       })
     );
@@ -133,8 +136,8 @@ describe('two Strapi instances on one PostgreSQL database', () => {
       }
     });
     // One more chart takes 200 different saves at once, alternately on A and B.
-    const busy = { chartid: randomUUID(), defs: Array.from({ length: 200 }, (_, i) => defOf(`busy ${i}`)) };
-    const busySession = await openSession(a.url, token, busy.chartid);
+    const busySession = await openSession(a.url, token, randomUUID());
+    const busy = { chartid: busySession.chartid, defs: Array.from({ length: 200 }, (_, i) => defOf(`busy ${i}`)) };
     const flood = busy.defs.map((def, i) => push(busySession.callbackUrl, via(i), busy.chartid, def));
 
     const started = Date.now();
@@ -159,14 +162,13 @@ describe('two Strapi instances on one PostgreSQL database', () => {
   }, 300_000);
 
   it('killing B inside a save transaction leaves no partial revision, and A keeps serving', async () => {
-    const chartid = randomUUID();
-    const { sessionId, callbackUrl } = await openSession(a.url, token, chartid);
+    const { sessionId, callbackUrl, chartid } = await openSession(a.url, token, randomUUID());
     const before = Array.from({ length: 5 }, (_, i) => defOf(`before the kill ${i}`, 200_000));
     for (const def of before) expect(await pushSave(callbackUrl, b.url, { chartid, def })).toEqual(SUCCESS);
 
     // Meanwhile A takes saves of another chart, without a pause, until the end of the test.
-    const other = randomUUID();
-    const otherSession = await openSession(a.url, token, other);
+    const otherSession = await openSession(a.url, token, randomUUID());
+    const other = otherSession.chartid;
     const onA: { status: number; text: string }[] = [];
     let stopA = false;
     const trafficOnA = (async () => {
