@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fs from 'fs';
 import path from 'path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ADMIN, adminPage, onFailureShot, outputDir, shot, startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -108,6 +108,12 @@ const openArticle = async (page: Page, title: string) => {
 };
 
 const editor = (page: Page) => page.frameLocator('[data-testid="processon-editor-frame"]');
+
+/** Waits until the field's button `name` has the keyboard focus: a closed panel gives it back. */
+const focusReturnsTo = async (field: Locator, name: string) => {
+  const button = await field.getByRole('button', { name, exact: true }).elementHandle();
+  await field.page().waitForFunction((el) => el === document.activeElement, button, { timeout: 5_000 });
+};
 
 /** Leaves the editor frame (focus back in the admin page) and presses Esc, as a keyboard user does. */
 const escapeEditor = async (page: Page) => {
@@ -235,6 +241,7 @@ describe('the diagram field in Chromium', () => {
         await page.getByTestId('processon-save-status').waitFor({ timeout: 5_000 });
         await page.getByTestId('processon-editor').getByRole('button', { name: 'Close', exact: true }).click();
         await page.getByTestId('processon-editor').waitFor({ state: 'detached' });
+        await focusReturnsTo(field, 'Edit');
       }
       const sizeOf = async () => Number(await field.getByTestId('processon-size').getAttribute('data-size'));
       const second = await sizeOf();
@@ -261,6 +268,7 @@ describe('the diagram field in Chromium', () => {
       assert.equal(await rows.nth(0).getAttribute('data-source'), 'restore');
       await panel.getByRole('button', { name: 'Close', exact: true }).click();
       await panel.waitFor({ state: 'detached' });
+      await focusReturnsTo(field, 'History');
       const restored = await sizeOf();
       assert.ok(restored < second, `restored ${restored} < ${second}`);
       await field.getByTestId('processon-unsaved').waitFor();
@@ -287,6 +295,7 @@ describe('the diagram field in Chromium', () => {
       assert.ok((await viewer.getByTestId('viewer-title').textContent())?.includes('Go 内存分配器'));
       await snap(page, '25-viewer');
       await page.keyboard.press('Escape');
+      await focusReturnsTo(field, 'View');
       const download = async (name: string) => {
         await field.getByRole('button', { name: 'Download' }).click();
         const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name }).click()]);
@@ -482,6 +491,12 @@ describe('Settings → ProcessOn in Chromium', () => {
       assert.equal(await page.getByTestId('processon-usage-month').textContent(), String(usage.month));
       await page.getByLabel('Session quota').fill(String(usage.month + 1));
       await page.getByTestId('processon-quota').getByText('The session quota is almost used up').waitFor();
+      // The meter tells assistive technology how much is used, and fills that share of its track.
+      const meter = page.getByRole('progressbar', { name: 'Share of the session quota used' });
+      const percent = Math.round((usage.month / (usage.month + 1)) * 100);
+      assert.equal(await meter.getAttribute('aria-valuenow'), String(percent));
+      const [track, filled] = await meter.evaluate((el) => [el.getBoundingClientRect().width, (el.firstElementChild as HTMLElement).getBoundingClientRect().width]);
+      assert.ok(Math.abs(filled / track - percent / 100) < 0.02, `filled ${filled} of ${track}`);
       await page.getByTestId('processon-quota').evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await snap(page, '32-settings-usage-quota-warning');
       await page.getByRole('button', { name: 'Save', exact: true }).click();

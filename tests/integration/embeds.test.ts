@@ -274,6 +274,13 @@ describe('public view and export pages', () => {
     expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(view)}&maxwidth=-1`)).status).toBe(400);
     const draft = `http://localhost:1337/api/processon/view/articles/${published.draft}`;
     expect((await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(draft)}`)).status).toBe(404);
+    // A view URL of another site is not this provider's (oEmbed: 404), a path is this site's.
+    const elsewhere = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(view.replace('localhost:1337', 'evil.example'))}`);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.error.message).toBe('url is not on this site (http://localhost:1337)');
+    const path = await app.http().get(`/api/processon/oembed?url=${encodeURIComponent(new URL(view).pathname)}`);
+    expect(path.status).toBe(200);
+    expect(path.body.html).toContain(`src="${view}"`);
   });
 
   it('reaches diagrams in a component, a repeatable component and a dynamic zone by field path', async () => {

@@ -460,4 +460,42 @@ describe('who may open the editor: locales (i18n)', () => {
     expect((await openSession(sessionBody({ locale: 'en' }), frenchOnly.token)).status).toBe(403);
     expect((await openSession(sessionBody({ locale: 'fr' }), frenchOnly.token)).status).toBe(201);
   });
+
+  it('gives a diagram filled in from another locale its own chartid and history, which that locale\'s editors see', async () => {
+    // "fr" was created by the test above.
+    const chartid = randomUUID();
+    const value = { chartid, category: 'mind', title: 'EN', def: '{"id":"root"}', size: 0.1, valid: true, updatedAt: new Date().toISOString() };
+    const doc = await app.strapi.documents('api::article.article').create({ data: { title: 'Bilingual', diagram: value } as never, locale: 'en' });
+    const chartOf = (res: { body: { data: { form: { fields: Record<string, string> } } } }) => res.body.data.form.fields.chartid;
+    const pushTo = async (res: { body: { data: { form: { fields: Record<string, string> } } } }, title: string) => {
+      const url = new URL(res.body.data.form.fields.callbackurl);
+      return app.http().post(url.pathname + url.search).send({ chartid: chartOf(res), def: `{"id":"root","title":"${title}"}`, valid: true });
+    };
+    const english = await openSession(sessionBody({ documentId: doc.documentId, locale: 'en', chartid }));
+    expect(chartOf(english)).toBe(chartid);
+    expect((await pushTo(english, 'en')).status).toBe(200);
+
+    // The French version, filled in from the English one: same value, so the same chartid asked for.
+    const frenchEditor = await createAdmin(app, [
+      { action: 'plugin::content-manager.explorer.read', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['fr'] } },
+      { action: 'plugin::content-manager.explorer.create', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['fr'] } },
+      { action: 'plugin::content-manager.explorer.update', subject: 'api::article.article', properties: { fields: ['title', 'diagram'], locales: ['fr'] } },
+    ]);
+    const french = await openSession(sessionBody({ documentId: doc.documentId, locale: 'fr', chartid }), frenchEditor.token);
+    expect(french.status).toBe(201);
+    const frenchChart = chartOf(french);
+    expect(frenchChart).not.toBe(chartid);
+    expect((await pushTo(french, 'fr')).status).toBe(200);
+    expect(await revisionCount(chartid)).toBe(1);
+    expect(await revisionCount(frenchChart)).toBe(1);
+    // Its history is the French version's: readable by a French-only editor, the English one is not.
+    const history = (id: string, token: string) => app.http().get(`/processon/charts/${id}/revisions`).set('Authorization', `Bearer ${token}`);
+    const own = await history(frenchChart, frenchEditor.token);
+    expect(own.status).toBe(200);
+    expect(own.body.data).toHaveLength(1);
+    expect((await history(chartid, frenchEditor.token)).status).toBe(403);
+    // Reopened in its own locale, each keeps its chartid; no locale given is the default locale ("en").
+    expect(chartOf(await openSession(sessionBody({ documentId: doc.documentId, locale: 'fr', chartid: frenchChart }), frenchEditor.token))).toBe(frenchChart);
+    expect(chartOf(await openSession(sessionBody({ documentId: doc.documentId, locale: null, chartid })))).toBe(chartid);
+  });
 });

@@ -288,7 +288,16 @@ describe('settings', () => {
       PROCESSON_HIDEBTN: 'true',
       PROCESSON_CACHE_MAX_AGE: 'soon',
       PROCESSON_DEFAULT_CATEGORY: 'pie',
+      PROCESSON_RENDER_IMAGE_HOSTS: 'cdn.example.com, http://img.example.com/, *.static.example.com',
     });
+    // What the start-up warning names; the valid image hosts are used, the others dropped.
+    const service = running().strapi.plugin('processon').service('settings') as { invalidEnv(): string[]; renderImageHosts(): string[] };
+    expect(service.invalidEnv()).toEqual([
+      'PROCESSON_DEFAULT_CATEGORY',
+      'PROCESSON_CACHE_MAX_AGE',
+      'PROCESSON_RENDER_IMAGE_HOSTS entries "http://img.example.com/"',
+    ]);
+    expect(service.renderImageHosts()).toEqual(['cdn.example.com', '*.static.example.com']);
     const token = await login(email);
     const res = await get(token);
     expect(res.body.data.values).toMatchObject({

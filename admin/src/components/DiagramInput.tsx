@@ -183,6 +183,29 @@ const DiagramInput = ({
   latest.current = { value, onChange: field.onChange };
 
   const [panel, setPanel] = React.useState<Panel>({ kind: 'none' });
+
+  /* Focus: back where it was when a panel closes ----------------------------------------------- */
+  // The design system's modals return focus to their trigger, and these have none (they open from
+  // the field's state): the field remembers the control that opened one and focuses it again, or
+  // the field's first control when that one is gone (a new diagram taken back, a filled field).
+  const groupRef = React.useRef<HTMLDivElement>(null);
+  const returnFocus = React.useRef<HTMLElement | null>(null);
+  const rememberFocus = () => {
+    const active = document.activeElement;
+    returnFocus.current = active instanceof HTMLElement && groupRef.current?.contains(active) ? active : null;
+  };
+  const panelOpen = panel.kind !== 'none';
+  React.useEffect(() => {
+    if (panelOpen || !returnFocus.current) return;
+    const back = returnFocus.current;
+    returnFocus.current = null;
+    // After the modal's own close handling, which runs on a zero timeout too.
+    const timer = window.setTimeout(() => {
+      const usable = back.isConnected && !back.matches(':disabled') ? back : null;
+      (usable ?? groupRef.current?.querySelector<HTMLElement>('button:enabled, input:enabled, [role="combobox"]'))?.focus();
+    }, 0);
+    return () => window.clearTimeout(timer);
+  }, [panelOpen]);
   const [confirmClear, setConfirmClear] = React.useState(false);
   const [busy, setBusy] = React.useState<'view' | ExportType | null>(null);
 
@@ -239,6 +262,7 @@ const DiagramInput = ({
     if (titleError || !canEdit) return;
     const created = newDiagramValue(makeChartId(), category, title.trim());
     unsavedNew.current = created.chartid;
+    rememberFocus();
     field.onChange(name, created);
     setDraftCategory(null);
     setDraftTitle(null);
@@ -298,6 +322,7 @@ const DiagramInput = ({
   };
 
   const view = async (diagram: DiagramValue) => {
+    rememberFocus();
     const form = await previewForm(diagram, 'view');
     if (form && form.endpoint === 'view') setPanel({ kind: 'viewer', form: form as FormDescriptor<'view'>, diagram });
   };
@@ -379,6 +404,7 @@ const DiagramInput = ({
           {label}
         </Field.Label>
         <Box
+          ref={groupRef}
           role="group"
           aria-labelledby={labelId}
           padding={4}
@@ -441,7 +467,10 @@ const DiagramInput = ({
                   <Button
                     size="S"
                     startIcon={<Pencil />}
-                    onClick={() => setPanel({ kind: 'editor', diagram })}
+                    onClick={() => {
+                      rememberFocus();
+                      setPanel({ kind: 'editor', diagram });
+                    }}
                     disabled={!canEdit}
                   >
                     {t('input.edit')}
@@ -471,7 +500,10 @@ const DiagramInput = ({
                     variant="tertiary"
                     size="S"
                     startIcon={<ClockCounterClockwise />}
-                    onClick={() => setPanel({ kind: 'history', diagram })}
+                    onClick={() => {
+                      rememberFocus();
+                      setPanel({ kind: 'history', diagram });
+                    }}
                   >
                     {t('input.history')}
                   </Button>

@@ -10,7 +10,6 @@ import {
   Grid,
   IconButton,
   NumberInput,
-  ProgressBar,
   SingleSelect,
   SingleSelectOption,
   TextInput,
@@ -268,6 +267,42 @@ const Section = ({
   </Box>
 );
 
+
+/**
+ * How much of the session quota is used. The design system's ProgressBar is drawn for dark
+ * backgrounds (a white bar on grey) and does not pass its value on (no aria-valuenow), so the
+ * quota gets its own meter: the used part coloured by state, on the page's light track.
+ */
+const QUOTA_COLOURS = { none: 'primary600', ok: 'primary600', warning: 'warning600', reached: 'danger600' } as const;
+
+const QuotaMeter = ({
+  percent,
+  state,
+  label,
+  valueText,
+}: {
+  percent: number;
+  state: keyof typeof QUOTA_COLOURS;
+  label: string;
+  valueText: string;
+}) => (
+  <Box
+    role="progressbar"
+    aria-label={label}
+    aria-valuemin={0}
+    aria-valuemax={100}
+    aria-valuenow={percent}
+    aria-valuetext={valueText}
+    data-testid="processon-quota-meter"
+    background="neutral150"
+    hasRadius
+    overflow="hidden"
+    height="0.8rem"
+    width="100%"
+  >
+    <Box background={QUOTA_COLOURS[state]} height="100%" style={{ width: `${percent}%` }} />
+  </Box>
+);
 /** One setting: its label, the control, and under it the hint (or where a fixed value comes from) and the error. */
 const SettingField = ({
   name,
@@ -823,10 +858,11 @@ const SettingsPage = () => {
                 >
                   <Flex gap={3} alignItems="center">
                     <Box flex="1">
-                      <ProgressBar
-                        value={Math.min(100, Math.round(ratio * 100))}
-                        aria-label={t('settings.quota.progress')}
-                        style={{ width: '100%' }}
+                      <QuotaMeter
+                        percent={Math.min(100, Math.round(ratio * 100))}
+                        state={quotaState}
+                        label={t('settings.quota.progress')}
+                        valueText={t('settings.quota.used', { used, quota: quotaShown, percent: Math.round(ratio * 100) })}
                       />
                     </Box>
                     <Typography variant="pi" textColor="neutral700">

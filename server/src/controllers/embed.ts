@@ -16,7 +16,16 @@ const OEMBED_HEIGHT = 480;
 export const parseViewUrl = (
   url: string | undefined,
   restPrefix: string
-): { contentType: string; documentId: string; field?: string; locale?: string; path: string; search: string } | null => {
+): {
+  contentType: string;
+  documentId: string;
+  field?: string;
+  locale?: string;
+  path: string;
+  search: string;
+  /** The URL's origin, null for a path. */
+  origin: string | null;
+} | null => {
   if (!url) return null;
   let parsed: URL;
   try {
@@ -46,6 +55,7 @@ export const parseViewUrl = (
     locale,
     path: parsed.pathname,
     search: search ? `?${search}` : '',
+    origin: parsed.origin === 'http://placeholder.invalid' ? null : parsed.origin,
   };
 };
 
@@ -321,6 +331,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         locale: target.locale,
       };
       const base = await publicBase(ctx);
+      // A view URL of this site only: on its public URL, or the address it was asked on.
+      if (target.origin !== null && target.origin !== new URL(base).origin && target.origin !== ctx.origin) {
+        ctx.status = 404;
+        ctx.body = { error: { status: 404, name: 'NotFoundError', message: `url is not on this site (${new URL(base).origin})` } };
+        return;
+      }
       // The answer holds links on the public base, and a thumbnail only for callers who may load it.
       const what = `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}|${base}|${(await maySvg(ctx)) ? 'img' : ''}`;
       const diagram = await resolve(ctx, what, address);

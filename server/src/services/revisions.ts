@@ -360,7 +360,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       return {
         uid,
         documentId: withDocument?.targetDocumentId ?? null,
-        locale: withDocument?.targetLocale ?? null,
+        // The locale of the document's session; before the entry is saved, of the first session.
+        locale: withDocument ? withDocument.targetLocale : (sameType[0].targetLocale ?? null),
         sessionUserIds: [...new Set(sameType.map((s) => s.userId).filter((id): id is number => typeof id === 'number'))],
       };
     },

@@ -34,6 +34,15 @@ export type CallbackTokenCheck =
   | { ok: true; session: EditSessionRow }
   | { ok: false; status: 401 | 403 | 404; message: CallbackMessage };
 
+/** Whether two locales of a content type are one (no locale: i18n's default; not localized: always). */
+const sameLocale = async (strapi: Core.Strapi, uid: string, a: string | null, b: string | null): Promise<boolean> => {
+  const schema = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { pluginOptions?: { i18n?: { localized?: boolean } } } | undefined;
+  if (schema?.pluginOptions?.i18n?.localized !== true || a === b) return true;
+  const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
+  const fallback = locales ? await locales.getDefaultLocale() : null;
+  return (a ?? fallback) === (b ?? fallback);
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /**
    * The chartid an edit session may use. The server adopts a requested chartid only when it is the
@@ -44,14 +53,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * - a chartid without sessions is adopted only for a document that holds it (written through the
    *   API, or seeded; of two documents holding it, the first opened): a new diagram, in a new or a
    *   saved entry, gets the server's chartid.
-   * A duplicated entry, a value copied from elsewhere or a forged request thus gets a fork. The field
-   * adopts the chartid the session answers.
+   * A duplicated entry, a value copied from elsewhere (another locale's, with "fill in from another
+   * locale") or a forged request thus gets a fork. The field adopts the chartid the session answers.
    */
   async chartFor(body: CreateSessionBody, userId: number | null): Promise<string> {
     const revisions = getService(strapi, 'revisions');
     const owner = await revisions.owner(body.chartid);
     const fork = randomUUID();
     if (owner && owner.uid !== body.uid) return fork;
+    // Each locale of a document has its own diagram, and history (locale permissions apply to it).
+    if (owner && !(await sameLocale(strapi, body.uid, owner.locale, body.locale ?? null))) return fork;
     if (owner?.documentId) return owner.documentId === body.documentId ? body.chartid : fork;
     if (owner && userId !== null && owner.sessionUserIds.includes(userId)) return body.chartid;
     // A new entry: its diagram's chartid is the server's (a public chartid of another entry's diagram,

@@ -157,10 +157,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Env variables set to a value the rules refuse (ignored: the key stays editable). */
     invalidEnv(): string[] {
-      return SETTING_KEYS.filter((key) => {
+      const invalid = SETTING_KEYS.filter((key) => {
         const raw = process.env[SETTING_ENV_NAMES[key]];
         return raw !== undefined && raw !== '' && pluginConfig()[key] === undefined && settingFromEnv(key, raw) === undefined;
       }).map((key) => SETTING_ENV_NAMES[key]);
+      // Image hosts: the entries that are not host names (the others are used).
+      const hosts = process.env.PROCESSON_RENDER_IMAGE_HOSTS;
+      if (hosts && pluginConfig().renderImageHosts === undefined) {
+        const bad = hosts.split(',').map((h) => h.trim()).filter((h) => h !== '' && !isImageHostPattern(h));
+        if (bad.length > 0) invalid.push(`PROCESSON_RENDER_IMAGE_HOSTS entries ${bad.map((h) => JSON.stringify(h)).join(', ')}`);
+      }
+      return invalid;
     },
 
     /** Stores a validated, normalized update at once: `null` removes a key (back to its default). */
