@@ -95,9 +95,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const refused = () => new errors.ForbiddenError(`You may not ${action} the ${owner.uid} entry of this diagram`);
       if (checker.cannot[action]()) throw refused();
       if (!checker.requiresEntity[action]()) continue;
-      if (!owner.documentId) {
-        // No saved entry yet: a rule that only restricts locales can be checked on the locale alone;
-        // any other condition (e.g. "is creator") leaves the diagram to the users who opened it.
+      // The draft always exists (Draft & Publish); without a known locale, any locale of the document.
+      const versions = (filters: object) =>
+        strapi.documents(owner.uid as never).count({
+          filters: { $and: [{ documentId: owner.documentId }, filters] },
+          locale: owner.locale ?? '*',
+          status: 'draft',
+        } as never);
+      if (!owner.documentId || !(await versions({}))) {
+        // No saved entry (or locale of it) yet: a rule that only restricts locales can be checked on
+        // the locale alone; any other condition (e.g. "is creator") leaves the diagram to the users
+        // who opened it.
         const locale = owner.locale ?? (await defaultLocale());
         if (checker.cannot[action](locale ? { locale } : null) && !owner.sessionUserIds.includes(state.user?.id ?? -1)) {
           throw refused();
@@ -105,13 +113,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         continue;
       }
       const { filters } = await checker.sanitizedQuery[action]({});
-      // The draft always exists (Draft & Publish); without a known locale, any locale of the document.
-      const count = await strapi.documents(owner.uid as never).count({
-        filters: { $and: [{ documentId: owner.documentId }, filters ?? {}] },
-        locale: owner.locale ?? '*',
-        status: 'draft',
-      } as never);
-      if (!count) throw refused();
+      if (!(await versions(filters ?? {}))) throw refused();
     }
   };
 
