@@ -306,9 +306,44 @@ describe('default maxDefSize (20 MB)', () => {
       .send({ username: 'x'.repeat(2 * MB), email: 'big@test.local', password: 'Big-password-1' });
     expect(user.status).toBe(413);
     expect(user.body).toEqual(STRAPI_413);
-    // Without an admin credential, even the article route keeps it.
+    // Without an admin credential, even the article route keeps it: no header, or a bearer that is
+    // not one (a made-up string, an access token signed with another key, a content API token).
     const anonymous = await app.http().post('/content-manager/collection-types/api::article.article').send({ title: 'x', diagram });
     expect(anonymous.status).toBe(413);
+    const [head, payload] = admin.token.split('.');
+    const forgedJwt = `${head}.${payload}.${Buffer.from('not the signature').toString('base64url')}`;
+    for (const credential of ['made-up', forgedJwt, await createApiToken(app)]) {
+      const forged = await app
+        .http()
+        .post('/content-manager/collection-types/api::article.article')
+        .set('Authorization', `Bearer ${credential}`)
+        .send({ title: 'x', diagram });
+      expect(forged.status).toBe(413);
+      expect(forged.body).toEqual(STRAPI_413);
+    }
+    // An admin token (Settings → Admin Tokens) is an admin credential.
+    const adminToken = await app
+      .http()
+      .post('/admin/admin-tokens')
+      .set(bearer)
+      .send({
+        name: 'big diagrams',
+        description: '',
+        lifespan: null,
+        adminPermissions: ['create', 'read'].map((action) => ({
+          action: `plugin::content-manager.explorer.${action}`,
+          subject: 'api::article.article',
+          properties: { fields: ['title', 'diagram'], locales: ['en'] },
+          conditions: [],
+        })),
+      });
+    expect(adminToken.status).toBe(201);
+    const viaAdminToken = await app
+      .http()
+      .post('/content-manager/collection-types/api::article.article')
+      .set('Authorization', `Bearer ${adminToken.body.data.accessKey as string}`)
+      .send({ title: 'Big diagram, through an admin token', diagram });
+    expect(viaAdminToken.status).toBe(201);
   });
 
   it('answers a big callback without a valid token with its short text, without reading the body', async () => {
@@ -392,6 +427,10 @@ describe('PROCESSON_MAX_DEF_SIZE = 3 MB, every encoding', () => {
     const session = await openSession(app, admin.token);
     const url = `/processon/sessions/${session.sessionId}/saves`;
     const auth = { Authorization: `Bearer ${admin.token}` };
+    // A bearer that is no admin credential keeps Strapi's limit: the body is never parsed.
+    const forged = await post(app, url, 'form', { chartid: session.chartid, def: atLimit }, { Authorization: 'Bearer made-up' });
+    expect(forged.status).toBe(413);
+    expect(forged.body).toEqual(STRAPI_413);
     const ok = await post(app, url, 'form', { chartid: session.chartid, def: atLimit }, auth);
     expect(ok.status).toBe(200);
     await expectStoredExactly(app, session.chartid, atLimit);

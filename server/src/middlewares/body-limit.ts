@@ -24,8 +24,9 @@
  *
  * Only requests that carry the credential the route requires get the larger parser: a callback
  * whose token is verified against its session first (a bad one is answered without reading the
- * body), an admin save with an `Authorization: Bearer …` header (a cheap filter: the route
- * authenticates the admin after parsing); requests that cannot succeed keep Strapi's limits.
+ * body), an admin save or entry write whose bearer token is a valid admin credential (checked
+ * before parsing; the route authenticates the admin again); requests that cannot succeed keep
+ * Strapi's limits.
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
@@ -163,8 +164,28 @@ export const entryBodyConfig = (config: unknown, maxDefSize: number): Record<str
 /** Room in an entry's body for its other fields. */
 export const ENTRY_OVERHEAD = 1024 * 1024;
 
-/** Whether an admin save carries a bearer credential (shape only: the route authenticates it). */
-const carriesAdminCredential = (ctx: Context): boolean => /^bearer\s+\S+$/i.test(ctx.get('authorization'));
+interface AdminSessions {
+  validateAccessToken(token: string): { isValid: boolean };
+}
+interface AdminTokens {
+  authenticateAdminToken?(token: string): Promise<{ authenticated: boolean }>;
+}
+
+/**
+ * Whether a request carries a valid admin credential, as Strapi's admin strategies read it: a
+ * session's access token (checked without the database: signature, expiry, type) or an admin token
+ * (Settings → Admin Tokens, looked up by its hash). The route authenticates the request again
+ * (active session, user); this only keeps the large parser from callers without one.
+ */
+const carriesAdminCredential = async (strapi: Core.Strapi, ctx: Context): Promise<boolean> => {
+  const match = /^bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
+  if (!match) return false;
+  const manager = (strapi as unknown as { sessionManager?: (origin: string) => AdminSessions }).sessionManager;
+  if (!manager) return true; // no session manager to check with: the header's shape only
+  if (manager('admin').validateAccessToken(match[1]).isValid) return true;
+  const tokens = strapi.service('admin::api-token-admin') as AdminTokens | undefined;
+  return tokens?.authenticateAdminToken ? (await tokens.authenticateAdminToken(match[1])).authenticated : false;
+};
 
 const CALLBACK_CHECK = Symbol.for('processon.callbackToken');
 
@@ -280,7 +301,7 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
     return async (ctx: Context, next: Next) => {
       const channel = match(ctx.method, ctx.path);
       if (!channel) {
-        if (carriesAdminCredential(ctx) && isEntryWrite(ctx.method, ctx.path)) {
+        if (isEntryWrite(ctx.method, ctx.path) && (await carriesAdminCredential(strapi, ctx))) {
           const maxDefSize = (await getService(strapi, 'settings').cached()).values.maxDefSize;
           return entryParserFor(maxDefSize)(ctx, next);
         }
@@ -295,7 +316,7 @@ export const wrapBodyFactory = (original: MiddlewareFactory): MiddlewareFactory 
         const check = await getService(strapi, 'sessions').checkToken(token);
         if (!check.ok) return answerCallback(ctx, check.status, check.message);
         (ctx.state as Record<symbol, CallbackTokenCheck>)[CALLBACK_CHECK] = check;
-      } else if (!carriesAdminCredential(ctx)) {
+      } else if (!(await carriesAdminCredential(strapi, ctx))) {
         return appParser(ctx, next);
       }
       const maxDefSize = (await getService(strapi, 'settings').cached()).values.maxDefSize;
