@@ -4,6 +4,7 @@
  * pointing at the simulator, a super admin) and a demo frontend on another origin.
  *
  * Flags: --no-build (reuse the last build). Ports: SIMULATOR_PORT (4010), PORT (1337), FRONTEND_PORT (3000).
+ * All three listen on DEMO_HOST, 127.0.0.1 by default: the demo's login is public knowledge.
  */
 import { startSimulator } from '../simulator/src/server';
 import { startFrontend } from './frontend';
@@ -12,6 +13,7 @@ import { buildPluginAndPlayground, ensureEnvFile, startPlayground, waitForHttp }
 const SIMULATOR_PORT = Number(process.env.SIMULATOR_PORT ?? 4010);
 const STRAPI_PORT = Number(process.env.PORT ?? 1337);
 const FRONTEND_PORT = Number(process.env.FRONTEND_PORT ?? 3000);
+const HOST = process.env.DEMO_HOST || '127.0.0.1';
 const APPKEY = process.env.DEMO_APPKEY ?? 'demo-appkey';
 const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? 'admin@processon.local';
 const ADMIN_PASSWORD = process.env.DEMO_ADMIN_PASSWORD ?? 'ProcessOn-demo-2026';
@@ -24,11 +26,12 @@ const main = async () => {
   }
   const simulator = await startSimulator({
     port: SIMULATOR_PORT,
-    host: '0.0.0.0',
+    host: HOST,
     appkeys: [{ appkey: APPKEY, domains: ['localhost', '127.0.0.1'], quota: 1000, active: true }],
   });
   const strapiUrl = `http://localhost:${STRAPI_PORT}`;
   const strapi = startPlayground({
+    HOST,
     PORT: String(STRAPI_PORT),
     PROCESSON_DEMO_SEED: 'true',
     DEMO_APPKEY: APPKEY,
@@ -37,7 +40,7 @@ const main = async () => {
     DEMO_ADMIN_EMAIL: ADMIN_EMAIL,
     DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD,
   });
-  const frontend = await startFrontend({ port: FRONTEND_PORT, strapiUrl });
+  const frontend = await startFrontend({ port: FRONTEND_PORT, host: HOST, strapiUrl });
   const stop = async (code: number) => {
     strapi.kill('SIGTERM');
     await Promise.allSettled([simulator.close(), frontend.close()]);
@@ -57,7 +60,7 @@ const main = async () => {
     login             ${ADMIN_EMAIL}
     password          ${ADMIN_PASSWORD}
   Demo frontend       http://localhost:${FRONTEND_PORT}   (another origin, embeds the published diagrams)
-  ProcessOn simulator ${simulator.url}   (appkey "${APPKEY}", registered domain localhost)
+  ProcessOn simulator http://localhost:${SIMULATOR_PORT}   (appkey "${APPKEY}", registered domain localhost)
 
   Press Ctrl+C to stop. Data lives in playground/.tmp/data.db; re-running keeps your edits.
 `);

@@ -214,6 +214,7 @@ describe('the diagram field in Chromium', () => {
       await editor(page).getByTestId('def-json').waitFor({ timeout: 20_000 });
       await page.getByRole('button', { name: 'Close', exact: true }).click();
       await field.getByRole('button', { name: 'Create diagram' }).waitFor();
+      await focusReturnsTo(field, 'Create diagram');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await field.getByText('This value is required.').waitFor();
       await snap(page, '23-field-required');
@@ -249,8 +250,11 @@ describe('the diagram field in Chromium', () => {
       await field.getByRole('button', { name: 'History' }).click();
       const panel = page.getByTestId('processon-history');
       const rows = panel.getByTestId('processon-revision');
-      await rows.nth(1).waitFor();
-      assert.equal(await rows.count(), 2);
+      await rows.nth(2).waitFor();
+      // The two saves, and the seeded diagram the editor was first opened with.
+      assert.equal(await rows.count(), 3);
+      assert.equal(await rows.nth(2).getAttribute('data-source'), 'initial');
+      assert.ok((await rows.nth(2).textContent())?.includes('Before the first edit'));
       const firstRow = rows.nth(0);
       assert.ok((await firstRow.textContent())?.includes('Demo Admin'));
       assert.ok((await firstRow.textContent())?.includes('ProcessOn callback'));
@@ -264,7 +268,7 @@ describe('the diagram field in Chromium', () => {
         .getByText(/is back in the field/)
         .first()
         .waitFor();
-      await rows.nth(2).waitFor();
+      await rows.nth(3).waitFor();
       assert.equal(await rows.nth(0).getAttribute('data-source'), 'restore');
       await panel.getByRole('button', { name: 'Close', exact: true }).click();
       await panel.waitFor({ state: 'detached' });
@@ -305,9 +309,19 @@ describe('the diagram field in Chromium', () => {
       };
       const png = await download('Image (PNG)');
       assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a');
+      await focusReturnsTo(field, 'Download');
       const pdf = await download('PDF document');
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
       assert.equal((await api<{ data: { total: number } }>('GET', '/processon/usage')).data.total, before);
+
+      // Clear, from the keyboard, then thought better of: the dialog gives the focus back.
+      await field.getByRole('button', { name: 'Clear' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('alertdialog').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+      await focusReturnsTo(field, 'Clear');
+      assert.equal(await field.getAttribute('data-state'), 'filled');
 
       // The published version is a read-only view: still viewable, not editable.
       await page.getByRole('tab', { name: 'Published' }).click();
@@ -351,7 +365,9 @@ describe('the diagram field in Chromium', () => {
     const copy = after.results.find((d) => d.title === 'Expense approval flow (copy)');
     assert.ok(copy?.diagram);
     assert.notEqual(copy.diagram.chartid, originChart);
-    assert.equal(await revisionsOf(copy.diagram.chartid), 1);
+    // Its own history: the copied diagram it started from, then its save; the original's is untouched.
+    const own = await api<{ data: { source: string }[] }>('GET', `/processon/charts/${copy.diagram.chartid}/revisions`);
+    assert.deepEqual(own.data.map((r) => r.source), ['callback', 'initial']);
     assert.equal(await revisionsOf(originChart).catch(() => 0), before);
   });
 

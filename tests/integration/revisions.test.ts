@@ -214,6 +214,40 @@ describe('storing saves', () => {
     expect((await sessionRow(sessionId)).lastRevision).toBe(rows[2].documentId);
   });
 
+  it('keeps the def a diagram without history was first opened with, once, as source initial', async () => {
+    // A diagram written through the API: no revision yet.
+    const chartid = randomUUID();
+    const seeded = defOf('seeded');
+    const documentId = await createArticle(chartid, seeded);
+    const open = (def: string) =>
+      app
+        .http()
+        .post('/processon/sessions')
+        .set(bearer(admin))
+        .send({ uid: ARTICLE, documentId, locale: null, field: 'diagram', chartid, category: 'mind', title: 'Diagram', def });
+    const first = await open(seeded);
+    expect(first.status).toBe(201);
+    const rows = await revisionsOf(chartid);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ def: seeded, sha256: sha(seeded), valid: true, source: 'initial', sessionKey: null, userId: admin.id });
+    // Not a save of the session: the field's polling sees none, and the first save is the next revision.
+    expect((await sessionRow(first.body.data.sessionId as string)).lastRevision).toBeNull();
+    const url = new URL(first.body.data.form.fields.callbackurl as string);
+    await pushAll(url.pathname + url.search, chartid, [defOf('edited')]);
+    // Reopened, with history: nothing more is recorded.
+    expect((await open(defOf('edited'))).status).toBe(201);
+    expect((await revisionsOf(chartid)).map((r) => [r.source, r.def])).toEqual([
+      ['initial', seeded],
+      ['callback', defOf('edited')],
+    ]);
+    // And it can be restored like any other.
+    const list = await app.http().get(routes(chartid).list()).set(bearer(admin));
+    expect(list.body.data.map((r: { source: string }) => r.source)).toEqual(['callback', 'initial']);
+    const restored = await app.http().post(routes(chartid).restore(list.body.data[1].id as string)).set(bearer(admin));
+    expect(restored.status).toBe(201);
+    expect(restored.body.data).toMatchObject({ source: 'restore', def: seeded });
+  });
+
   it('prunes to the newest revisionsKept per chartid but keeps what the draft and the published field point at', async () => {
     const chartid = randomUUID();
     const documentId = await createArticle(chartid, '');
@@ -473,7 +507,7 @@ describe('admin revision routes', () => {
 
     const restored = await app.http().post(r.restore(r0.documentId)).set(bearer(editor));
     expect(restored.status).toBe(201);
-    expect(restored.body.meta).toEqual({ created: true });
+    expect(restored.body.meta).toEqual({ created: true, stored: true });
     expect(restored.body.data).toMatchObject({
       chartid: chart(chartid),
       def: defOf('r0'),
@@ -494,7 +528,7 @@ describe('admin revision routes', () => {
     for (const id of [r0.documentId, restored.body.data.id as string]) {
       const again = await app.http().post(r.restore(id)).set(bearer(editor));
       expect(again.status).toBe(200);
-      expect(again.body.meta).toEqual({ created: false });
+      expect(again.body.meta).toEqual({ created: false, stored: true });
       expect(again.body.data).toMatchObject({ id: restored.body.data.id, def: defOf('r0'), source: 'restore' });
     }
     expect(await revisionsOf(chartid)).toHaveLength(4);

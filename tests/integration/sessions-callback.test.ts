@@ -184,7 +184,7 @@ describe('callback', () => {
 
     const wrongChart = await app.http().post(url.pathname + url.search).send({ chartid: other, def, size: '1', valid: true });
     expect(wrongChart.status).toBe(403);
-    expect(wrongChart.text).toBe('error: invalid token');
+    expect(wrongChart.text).toBe('error: this token is for another diagram');
 
     const missing = await app.http().post('/api/processon/callback').send({ chartid: body.chartid, def, valid: true });
     expect(missing.status).toBe(401);
@@ -266,6 +266,7 @@ describe('callback token (each refusal stores nothing)', () => {
     await openSession(b);
     const res = await push(tokenA, b.chartid);
     expect(res.status).toBe(403);
+    expect(res.text).toBe('error: this token is for another diagram');
     expect(await revisionCount(a.chartid)).toBe(0);
     expect(await revisionCount(b.chartid)).toBe(0);
   });
@@ -494,6 +495,31 @@ describe('who may open the editor: locales (i18n)', () => {
     expect(own.status).toBe(200);
     expect(own.body.data).toHaveLength(1);
     expect((await history(chartid, frenchEditor.token)).status).toBe(403);
+    // Restoring from the English history while the French version still holds the English chartid
+    // (filled in, never edited): the revision comes back for the field, English's history is untouched.
+    const [englishSave] = (await history(chartid, admin.token)).body.data as { id: string }[];
+    const restoreInto = (locale: string, token: string) =>
+      app
+        .http()
+        .post(`/processon/charts/${chartid}/revisions/${englishSave.id}/restore`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ uid: 'api::article.article', documentId: doc.documentId, locale, field: 'diagram' });
+    // (A French-only editor may not read English's history at all.)
+    expect((await restoreInto('fr', frenchEditor.token)).status).toBe(403);
+    const intoFrench = await restoreInto('fr', admin.token);
+    expect(intoFrench.status).toBe(200);
+    expect(intoFrench.body.meta).toEqual({ created: false, stored: false });
+    expect(intoFrench.body.data).toMatchObject({ chartid, def: '{"id":"root","title":"en"}' });
+    expect(await revisionCount(chartid)).toBe(1);
+    const intoEnglish = await restoreInto('en', admin.token);
+    expect(intoEnglish.body.meta).toEqual({ created: false, stored: true }); // already the newest
+    const bad = await app
+      .http()
+      .post(`/processon/charts/${chartid}/revisions/${englishSave.id}/restore`)
+      .set('Authorization', `Bearer ${admin.token}`)
+      .send({ uid: 'api::article.article', field: 'diagram', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe('unknown key: extra');
     // Reopened in its own locale, each keeps its chartid; no locale given is the default locale ("en").
     expect(chartOf(await openSession(sessionBody({ documentId: doc.documentId, locale: 'fr', chartid: frenchChart }), frenchEditor.token))).toBe(frenchChart);
     expect(chartOf(await openSession(sessionBody({ documentId: doc.documentId, locale: null, chartid })))).toBe(chartid);

@@ -123,6 +123,18 @@ describe('callback push parsing', () => {
       value: { size: null, valid: true },
     });
   });
+  it('without valid, calls a def valid only when it reads as one, and keeps it either way', () => {
+    const b64 = Buffer.from(encodeURIComponent('{"id":"root","title":"图"}')).toString('base64');
+    expect(parseCallbackPush({ chartid: CHART, def: '{"id":"root"}' })).toMatchObject({ ok: true, value: { valid: true } });
+    expect(parseCallbackPush({ chartid: CHART, def: b64 })).toMatchObject({ ok: true, value: { def: b64, valid: true } });
+    expect(parseCallbackPush({ chartid: CHART, def: 'not json' })).toEqual({
+      ok: true,
+      value: { chartid: CHART, def: 'not json', size: null, valid: false },
+    });
+    expect(parseCallbackPush({ chartid: CHART, def: '' })).toMatchObject({ ok: true, value: { valid: false } });
+    // Said by ProcessOn: kept as said (the def is opaque).
+    expect(parseCallbackPush({ chartid: CHART, def: 'not json', valid: 'true' })).toMatchObject({ ok: true, value: { valid: true } });
+  });
   it('computes the size itself when the reported one is absurd', () => {
     expect(parseCallbackPush({ chartid: CHART, def: '{}', size: '1e30', valid: true })).toMatchObject({ ok: true, value: { size: null } });
     expect(parseCallbackPush({ chartid: CHART, def: '{}', size: '99999999999999999', valid: true })).toMatchObject({ ok: true, value: { size: null } });

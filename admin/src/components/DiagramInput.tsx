@@ -194,19 +194,22 @@ const DiagramInput = ({
     const active = document.activeElement;
     returnFocus.current = active instanceof HTMLElement && groupRef.current?.contains(active) ? active : null;
   };
-  const panelOpen = panel.kind !== 'none';
+  /** The field's main action (Edit, or Create diagram), else its first control. */
+  const firstControl = () =>
+    groupRef.current?.querySelector<HTMLElement>('[data-processon-primary]:enabled') ??
+    groupRef.current?.querySelector<HTMLElement>('button:enabled, input:enabled, [role="combobox"]');
+  const [confirmClear, setConfirmClear] = React.useState(false);
+  const panelOpen = panel.kind !== 'none' || confirmClear;
   React.useEffect(() => {
     if (panelOpen || !returnFocus.current) return;
     const back = returnFocus.current;
     returnFocus.current = null;
     // After the modal's own close handling, which runs on a zero timeout too.
     const timer = window.setTimeout(() => {
-      const usable = back.isConnected && !back.matches(':disabled') ? back : null;
-      (usable ?? groupRef.current?.querySelector<HTMLElement>('button:enabled, input:enabled, [role="combobox"]'))?.focus();
+      (back.isConnected && !back.matches(':disabled') ? back : firstControl())?.focus();
     }, 0);
     return () => window.clearTimeout(timer);
   }, [panelOpen]);
-  const [confirmClear, setConfirmClear] = React.useState(false);
   const [busy, setBusy] = React.useState<'view' | ExportType | null>(null);
 
   /** Puts a save (or a restored revision) of the diagram into the form. */
@@ -327,7 +330,19 @@ const DiagramInput = ({
     if (form && form.endpoint === 'view') setPanel({ kind: 'viewer', form: form as FormDescriptor<'view'>, diagram });
   };
 
+  // A download disables its menu's trigger while the form is fetched, which drops the focus: it
+  // goes back to the trigger once the field is idle again.
+  const afterBusy = React.useRef<(() => HTMLElement | null | undefined) | null>(null);
+  React.useEffect(() => {
+    if (busy !== null || !afterBusy.current) return;
+    const find = afterBusy.current;
+    afterBusy.current = null;
+    const timer = window.setTimeout(() => find()?.focus(), 0);
+    return () => window.clearTimeout(timer);
+  }, [busy]);
+
   const download = async (diagram: DiagramValue, type: ExportType) => {
+    afterBusy.current = () => groupRef.current?.querySelector<HTMLElement>('[data-processon-download]');
     const form = await previewForm(diagram, type);
     if (!form) return;
     clearDownloadError();
@@ -374,7 +389,10 @@ const DiagramInput = ({
       variant="danger-light"
       size="S"
       startIcon={<Trash />}
-      onClick={() => setConfirmClear(true)}
+      onClick={() => {
+        rememberFocus();
+        setConfirmClear(true);
+      }}
       disabled={disabled}
     >
       {t('input.clear')}
@@ -465,6 +483,7 @@ const DiagramInput = ({
                 {notConfigured}
                 <Flex gap={2} wrap="wrap">
                   <Button
+                    data-processon-primary=""
                     size="S"
                     startIcon={<Pencil />}
                     onClick={() => {
@@ -486,6 +505,7 @@ const DiagramInput = ({
                     {t('input.view')}
                   </Button>
                   <SimpleMenu
+                    data-processon-download=""
                     label={t('input.download')}
                     variant="tertiary"
                     size="S"
@@ -569,7 +589,7 @@ const DiagramInput = ({
                 </Box>
               </Flex>
               <Flex>
-                <Button startIcon={<Plus />} onClick={create} disabled={!canEdit || Boolean(titleError)}>
+                <Button data-processon-primary="" startIcon={<Plus />} onClick={create} disabled={!canEdit || Boolean(titleError)}>
                   {t('input.create')}
                 </Button>
               </Flex>
@@ -604,6 +624,7 @@ const DiagramInput = ({
       {panel.kind === 'history' && (
         <HistoryPanel
           chartid={panel.diagram.chartid}
+          target={target}
           title={panel.diagram.title}
           readOnly={disabled}
           onRestored={restored}

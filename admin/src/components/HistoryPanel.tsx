@@ -20,7 +20,7 @@ import { ArrowClockwise } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
-import type { RevisionDetail, RevisionSummary } from '../../../server/src/processon/api';
+import type { RestoreTarget, RevisionDetail, RevisionSummary } from '../../../server/src/processon/api';
 import { formatSizeKB } from '../../../server/src/processon/def';
 import { fetchRevisions, isAbortError, readApiError, restoreRevision } from '../utils/api';
 import { edgeToEdgeModal, formatClock } from '../utils/format';
@@ -30,6 +30,7 @@ const SOURCE_KEYS: Record<RevisionSummary['source'], TranslationKey> = {
   callback: 'history.source.callback',
   postMessage: 'history.source.postMessage',
   restore: 'history.source.restore',
+  initial: 'history.source.initial',
 };
 
 /** A side panel: the design system's modal, docked to the right edge at full height. */
@@ -43,6 +44,8 @@ type ListState =
 
 interface HistoryPanelProps {
   chartid: string;
+  /** The field a restored revision goes into (the server writes no history that is not its own). */
+  target: RestoreTarget;
   title: string;
   /** Restore is not offered (read-only field). */
   readOnly: boolean;
@@ -52,7 +55,7 @@ interface HistoryPanelProps {
 }
 
 /** Every save of the diagram that reached Strapi (newest first), with Restore. */
-export const HistoryPanel = ({ chartid, title, readOnly, onRestored, onClose }: HistoryPanelProps) => {
+export const HistoryPanel = ({ chartid, target, title, readOnly, onRestored, onClose }: HistoryPanelProps) => {
   const t = useTranslate();
   const { formatDate } = useIntl();
   const client = useFetchClient();
@@ -114,11 +117,11 @@ export const HistoryPanel = ({ chartid, title, readOnly, onRestored, onClose }: 
   const restore = async (revision: RevisionSummary) => {
     setRestoring(revision.id);
     try {
-      const { data } = await restoreRevision(client, chartid, revision.id);
+      const { data, meta } = await restoreRevision(client, chartid, revision.id, target);
       onRestored(data);
       toggleNotification({
         type: 'success',
-        message: t('history.restored', { time: formatClock(revision.createdAt) }),
+        message: t(meta.stored ? 'history.restored' : 'history.restored.copy', { time: formatClock(revision.createdAt) }),
       });
       setReload((n) => n + 1);
     } catch (error) {

@@ -13,6 +13,7 @@ import type {
   PreviewFormBody,
   PreviewFormResponse,
   RevisionListResponse,
+  RestoreTarget,
   RevisionRestoreResponse,
   SessionStateResponse,
   SettingsResponse,
@@ -128,9 +129,13 @@ export const fetchRevisions = async (
 export const restoreRevision = async (
   client: FetchClient,
   chartid: string,
-  revisionId: string
+  revisionId: string,
+  target: RestoreTarget
 ): Promise<RevisionRestoreResponse> => {
-  const { data } = await client.post<RevisionRestoreResponse>(`${chartPath(chartid)}/${encodeURIComponent(revisionId)}/restore`);
+  const { data } = await client.post<RevisionRestoreResponse>(
+    `${chartPath(chartid)}/${encodeURIComponent(revisionId)}/restore`,
+    target
+  );
   return data;
 };
 

@@ -30,7 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (await refuseOversizedDef(strapi, ctx, 'callback', push.def)) return;
       // The token is bound to its session's chartid: it cannot carry another diagram's save.
       const session = check.session;
-      if (push.chartid !== session.chartid) return answer(ctx, 403, 'badToken');
+      if (push.chartid !== session.chartid) return answer(ctx, 403, 'otherChart');
       const result = await getService(strapi, 'saves').accept(session, push, 'callback');
       if (result.ok) return answer(ctx, 200, 'success');
       const [status, key]: [number, CallbackMessage] =

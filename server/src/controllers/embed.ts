@@ -308,11 +308,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async oembed(ctx: Context) {
       const format = queryString(ctx, 'format') ?? 'json';
-      if (format !== 'json') {
-        ctx.status = 501;
-        ctx.body = { error: { status: 501, name: 'NotImplemented', message: 'Only the json format is available' } };
-        return;
-      }
+      if (format !== 'json') throw new errors.NotImplementedError('Only the json format is available');
       const target = parseViewUrl(queryString(ctx, 'url'), strapi.config.get<string>('api.rest.prefix', '/api'));
       if (!target) throw new errors.ValidationError('url must be a view URL of this plugin: …/processon/view/<type>/<documentId>');
       const dimension = (key: string, fallback: number): number => {
@@ -333,9 +329,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const base = await publicBase(ctx);
       // A view URL of this site only: on its public URL, or the address it was asked on.
       if (target.origin !== null && target.origin !== new URL(base).origin && target.origin !== ctx.origin) {
-        ctx.status = 404;
-        ctx.body = { error: { status: 404, name: 'NotFoundError', message: `url is not on this site (${new URL(base).origin})` } };
-        return;
+        throw new errors.NotFoundError(`url is not on this site (${new URL(base).origin})`);
       }
       // The answer holds links on the public base, and a thumbnail only for callers who may load it.
       const what = `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}|${base}|${(await maySvg(ctx)) ? 'img' : ''}`;

@@ -10,6 +10,7 @@ import {
   type RevisionRestoreResponse,
 } from '../processon';
 import { getService } from '../utils';
+import { validateRestoreTarget } from '../validation';
 
 interface AdminState {
   user?: { id: number };
@@ -144,11 +145,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     /** POST /processon/charts/:chartid/revisions/:id/restore */
     async restore(ctx: Context) {
       const { chartid, id } = await validateRevision({ chartid: ctx.params.chartid, id: ctx.params.id });
-      await authorize(ctx, chartid, ['read', 'update']);
+      const target = await validateRestoreTarget(ctx.request.body);
       const userId = (ctx.state as AdminState).user?.id ?? null;
-      const restored = await getService(strapi, 'revisions').restore(chartid, id, userId);
+      const revisions = getService(strapi, 'revisions');
+      if (target && (await getService(strapi, 'sessions').chartFor({ ...target, chartid }, userId)) !== chartid) {
+        // The field's entry (or locale) edits a fork of this chart: its history is not theirs to write.
+        await authorize(ctx, chartid, ['read']);
+        const revision = await revisions.findForChart(chartid, id);
+        if (!revision) throw new errors.NotFoundError('No such revision of this diagram');
+        const answer: RevisionRestoreResponse = { data: revision, meta: { created: false, stored: false } };
+        ctx.body = answer;
+        return;
+      }
+      await authorize(ctx, chartid, ['read', 'update']);
+      const restored = await revisions.restore(chartid, id, userId);
       if (!restored) throw new errors.NotFoundError('No such revision of this diagram');
-      const body: RevisionRestoreResponse = { data: restored.revision, meta: { created: restored.created } };
+      const body: RevisionRestoreResponse = { data: restored.revision, meta: { created: restored.created, stored: true } };
       ctx.status = restored.created ? 201 : 200;
       ctx.body = body;
     },

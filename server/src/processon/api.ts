@@ -161,7 +161,8 @@ export interface RevisionDTO {
   size: number;
   valid: boolean;
   sha256: string;
-  source: 'callback' | 'postMessage' | 'restore';
+  /** `initial`: the def an editor was first opened with, for a diagram that had no history yet. */
+  source: 'callback' | 'postMessage' | 'restore' | 'initial';
   createdAt: string;
 }
 
@@ -239,11 +240,21 @@ export interface RevisionResponse {
 }
 
 /**
- * POST /processon/charts/:chartid/revisions/:id/restore answer (no body): the new revision (source
+ * Optional body of POST /processon/charts/:chartid/revisions/:id/restore: the field the revision goes
+ * back into (the field sends it). When that entry (or locale) would not edit this chartid but a fork
+ * of it (a value copied from another entry, a locale filled in from another), nothing is written to
+ * the chart's history: the revision is only answered, for the field.
+ */
+export type RestoreTarget = Pick<CreateSessionBody, 'uid' | 'documentId' | 'locale' | 'field'>;
+
+/**
+ * POST /processon/charts/:chartid/revisions/:id/restore answer: the new revision (source
  * `restore`), 201; or, when the restored def already is the newest revision, that one, 200 and
  * `created: false` (identical consecutive saves are stored once). Needs read and update permission.
+ * For a target that would fork the chart (see RestoreTarget): the revision itself, 200,
+ * `stored: false`, with read permission.
  */
 export interface RevisionRestoreResponse {
   data: RevisionDetail;
-  meta: { created: boolean };
+  meta: { created: boolean; stored: boolean };
 }

@@ -1,4 +1,5 @@
 /** Parsing what ProcessOn pushes to callbackurl on each Save: `{chartid, def, size, valid}`. */
+import { decodeDef } from './def';
 
 export interface CallbackPush {
   chartid: string;
@@ -73,7 +74,9 @@ export const parseCallbackPush = (body: unknown): ParseResult<CallbackPush> => {
   const validRaw = record.valid;
   let valid: boolean;
   if (validRaw === undefined || validRaw === null || validRaw === '') {
-    valid = def.trim() !== '';
+    // Not said: valid when the def can be read as a def (JSON text, or base64 of URI-encoded JSON).
+    // It is stored either way (nothing is lost): a def ProcessOn sends is opaque.
+    valid = decodeDef(def) !== null;
   } else {
     const parsed = parseValid(validRaw);
     if (parsed === null) return { ok: false, error: 'valid must be true or false' };

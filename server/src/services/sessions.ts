@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import {
   buildEditForm,
   callbackUrlFor,
+  decodeDef,
   effectiveHidebtn,
   signToken,
   tokenSessionId,
@@ -13,7 +14,7 @@ import {
   type FormDescriptor,
 } from '../processon';
 import type { CallbackMessage } from '../utils/callback-answers';
-import { SESSION_UID, getService } from '../utils';
+import { REVISION_UID, SESSION_UID, getService } from '../utils';
 
 export interface EditSessionRow {
   id: number;
@@ -56,7 +57,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
    * A duplicated entry, a value copied from elsewhere (another locale's, with "fill in from another
    * locale") or a forged request thus gets a fork. The field adopts the chartid the session answers.
    */
-  async chartFor(body: CreateSessionBody, userId: number | null): Promise<string> {
+  async chartFor(
+    body: Pick<CreateSessionBody, 'uid' | 'documentId' | 'locale' | 'field' | 'chartid'>,
+    userId: number | null
+  ): Promise<string> {
     const revisions = getService(strapi, 'revisions');
     const owner = await revisions.owner(body.chartid);
     const fork = randomUUID();
@@ -86,6 +90,15 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const ttl = values.sessionTtl;
     const exp = Math.floor(Date.now() / 1000) + ttl;
     const sessionKey = randomBytes(18).toString('base64url');
+    // A diagram with no history yet (seeded, written through the API, or a fork of a copied one)
+    // keeps the def its editor was first opened with: the first save never loses it.
+    if (body.def.trim() !== '' && (await strapi.db.query(REVISION_UID).count({ where: { chartid: body.chartid } })) === 0) {
+      await getService(strapi, 'revisions').storeRevision(
+        { chartid: body.chartid, sessionId: null, sessionKey: null, userId },
+        { def: body.def, size: null, valid: decodeDef(body.def) !== null },
+        'initial'
+      );
+    }
     const session = (await strapi.db.query(SESSION_UID).create({
       data: {
         sessionKey,

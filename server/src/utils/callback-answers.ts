@@ -9,6 +9,7 @@ export const CALLBACK_MESSAGES = {
   badBody: { en: 'error: bad request', zh: '错误：请求无效' },
   noToken: { en: 'error: missing token', zh: '错误：缺少令牌' },
   badToken: { en: 'error: invalid token', zh: '错误：令牌无效' },
+  otherChart: { en: 'error: this token is for another diagram', zh: '错误：此令牌属于另一个图表' },
   expired: { en: 'error: this editing session has expired, reopen the editor', zh: '错误：编辑会话已过期，请重新打开编辑器' },
   unknownSession: { en: 'error: unknown editing session', zh: '错误：编辑会话不存在' },
   failed: { en: 'error: the diagram could not be saved, try again', zh: '错误：保存失败，请重试' },

@@ -6,6 +6,7 @@ import {
   isChartId,
   normalizeSettingsUpdate,
   settingsUpdateProblems,
+  type RestoreTarget,
   type SettingKey,
   type SettingProblem,
   type SettingsUpdate,
@@ -101,8 +102,11 @@ const previewSchema = yup
   })
   .noUnknown(true, 'unknown key: ${unknown}');
 
+const { uid, documentId, locale, field } = targetFields;
+const restoreTargetSchema = yup.object({ uid, documentId, locale, field }).noUnknown(true, 'unknown key: ${unknown}');
+
 /** A validator that also refuses (not ignores) unknown keys. */
-const strictValidator = (schema: typeof sessionSchema | typeof previewSchema) => {
+const strictValidator = (schema: typeof sessionSchema | typeof previewSchema | typeof restoreTargetSchema) => {
   const keys = Object.keys(schema.fields);
   const validate = validateYupSchema(schema, { strict: false, abortEarly: false });
   return async (body: unknown): Promise<unknown> => {
@@ -123,3 +127,13 @@ export const validateCreateSession = strictValidator(sessionSchema);
 
 /** Validates a POST /processon/forms body. */
 export const validatePreviewForm = strictValidator(previewSchema);
+
+/**
+ * Validates the optional body of a restore: the entry (and locale) whose field the restored revision
+ * goes into. An empty body names none.
+ */
+const validateRestoreTargetBody = strictValidator(restoreTargetSchema);
+export const validateRestoreTarget = async (body: unknown): Promise<RestoreTarget | null> => {
+  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return null;
+  return (await validateRestoreTargetBody(body)) as RestoreTarget;
+};
