@@ -194,6 +194,15 @@ const DiagramInput = ({
     const active = document.activeElement;
     returnFocus.current = active instanceof HTMLElement && groupRef.current?.contains(active) ? active : null;
   };
+  const openPanel = (next: Panel) => {
+    rememberFocus();
+    setPanel(next);
+  };
+  /** Focuses what `find` answers once the modals' own close handling (on a zero timeout) is done. */
+  const focusSoon = (find: () => HTMLElement | null | undefined) => {
+    const timer = window.setTimeout(() => find()?.focus(), 0);
+    return () => window.clearTimeout(timer);
+  };
   /** The field's main action (Edit, or Create diagram), else its first control. */
   const firstControl = () =>
     groupRef.current?.querySelector<HTMLElement>('[data-processon-primary]:enabled') ??
@@ -204,11 +213,7 @@ const DiagramInput = ({
     if (panelOpen || !returnFocus.current) return;
     const back = returnFocus.current;
     returnFocus.current = null;
-    // After the modal's own close handling, which runs on a zero timeout too.
-    const timer = window.setTimeout(() => {
-      (back.isConnected && !back.matches(':disabled') ? back : firstControl())?.focus();
-    }, 0);
-    return () => window.clearTimeout(timer);
+    return focusSoon(() => (back.isConnected && !back.matches(':disabled') ? back : firstControl()));
   }, [panelOpen]);
   const [busy, setBusy] = React.useState<'view' | ExportType | null>(null);
 
@@ -337,8 +342,7 @@ const DiagramInput = ({
     if (busy !== null || !afterBusy.current) return;
     const find = afterBusy.current;
     afterBusy.current = null;
-    const timer = window.setTimeout(() => find()?.focus(), 0);
-    return () => window.clearTimeout(timer);
+    return focusSoon(find);
   }, [busy]);
 
   const download = async (diagram: DiagramValue, type: ExportType) => {
@@ -486,10 +490,7 @@ const DiagramInput = ({
                     data-processon-primary=""
                     size="S"
                     startIcon={<Pencil />}
-                    onClick={() => {
-                      rememberFocus();
-                      setPanel({ kind: 'editor', diagram });
-                    }}
+                    onClick={() => openPanel({ kind: 'editor', diagram })}
                     disabled={!canEdit}
                   >
                     {t('input.edit')}
@@ -520,10 +521,7 @@ const DiagramInput = ({
                     variant="tertiary"
                     size="S"
                     startIcon={<ClockCounterClockwise />}
-                    onClick={() => {
-                      rememberFocus();
-                      setPanel({ kind: 'history', diagram });
-                    }}
+                    onClick={() => openPanel({ kind: 'history', diagram })}
                   >
                     {t('input.history')}
                   </Button>

@@ -267,7 +267,6 @@ const Section = ({
   </Box>
 );
 
-
 /**
  * How much of the session quota is used. The design system's ProgressBar is drawn for dark
  * backgrounds (a white bar on grey) and does not pass its value on (no aria-valuenow), so the
@@ -293,7 +292,6 @@ const QuotaMeter = ({
     aria-valuemax={100}
     aria-valuenow={percent}
     aria-valuetext={valueText}
-    data-testid="processon-quota-meter"
     background="neutral150"
     hasRadius
     overflow="hidden"
@@ -303,6 +301,7 @@ const QuotaMeter = ({
     <Box background={QUOTA_COLOURS[state]} height="100%" style={{ width: `${percent}%` }} />
   </Box>
 );
+
 /** One setting: its label, the control, and under it the hint (or where a fixed value comes from) and the error. */
 const SettingField = ({
   name,

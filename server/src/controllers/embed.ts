@@ -12,6 +12,9 @@ export const OEMBED_PATH = '/api/processon/oembed';
 const OEMBED_WIDTH = 800;
 const OEMBED_HEIGHT = 480;
 
+/** The base a view URL given as a path is read against (never a real origin). */
+const PATH_BASE = 'http://placeholder.invalid';
+
 /** Reads a view URL of this plugin (absolute or path): what to embed, or null. */
 export const parseViewUrl = (
   url: string | undefined,
@@ -29,7 +32,7 @@ export const parseViewUrl = (
   if (!url) return null;
   let parsed: URL;
   try {
-    parsed = new URL(url, 'http://placeholder.invalid');
+    parsed = new URL(url, PATH_BASE);
   } catch {
     return null;
   }
@@ -55,7 +58,7 @@ export const parseViewUrl = (
     locale,
     path: parsed.pathname,
     search: search ? `?${search}` : '',
-    origin: parsed.origin === 'http://placeholder.invalid' ? null : parsed.origin,
+    origin: parsed.origin === PATH_BASE ? null : parsed.origin,
   };
 };
 
@@ -328,8 +331,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       };
       const base = await publicBase(ctx);
       // A view URL of this site only: on its public URL, or the address it was asked on.
-      if (target.origin !== null && target.origin !== new URL(base).origin && target.origin !== ctx.origin) {
-        throw new errors.NotFoundError(`url is not on this site (${new URL(base).origin})`);
+      const site = new URL(base).origin;
+      if (target.origin !== null && target.origin !== site && target.origin !== ctx.origin) {
+        throw new errors.NotFoundError(`url is not on this site (${site})`);
       }
       // The answer holds links on the public base, and a thumbnail only for callers who may load it.
       const what = `oembed:${width}x${height}:${getService(strapi, 'embeds').renderKey()}|${base}|${(await maySvg(ctx)) ? 'img' : ''}`;

@@ -10,6 +10,7 @@ import {
   type RevisionRestoreResponse,
 } from '../processon';
 import { getService } from '../utils';
+import { defaultLocale } from '../utils/locales';
 import { validateRestoreTarget } from '../validation';
 
 interface AdminState {
@@ -70,12 +71,6 @@ const validateRevision = validateYupSchema(revisionSchema, { strict: false, abor
 const queryValue = (value: unknown): unknown => (Array.isArray(value) ? value.join(',') : value);
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
-  /** The i18n default locale, when i18n is there (it is part of Strapi 5, but may be disabled). */
-  const defaultLocale = async (): Promise<string | null> => {
-    const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
-    return locales ? locales.getDefaultLocale() : null;
-  };
-
   /**
    * Only users whom the Content Manager lets `action` the content type owning the chartid (found
    * through its edit sessions) get through: 404 for a chartid no session ever named, 403 otherwise.
@@ -107,7 +102,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         // No saved entry (or locale of it) yet: a rule that only restricts locales can be checked on
         // the locale alone; any other condition (e.g. "is creator") leaves the diagram to the users
         // who opened it.
-        const locale = owner.locale ?? (await defaultLocale());
+        const locale = owner.locale ?? (await defaultLocale(strapi));
         if (checker.cannot[action](locale ? { locale } : null) && !owner.sessionUserIds.includes(state.user?.id ?? -1)) {
           throw refused();
         }

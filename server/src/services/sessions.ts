@@ -15,6 +15,7 @@ import {
 } from '../processon';
 import type { CallbackMessage } from '../utils/callback-answers';
 import { REVISION_UID, SESSION_UID, getService } from '../utils';
+import { defaultLocale } from '../utils/locales';
 
 export interface EditSessionRow {
   id: number;
@@ -39,8 +40,7 @@ export type CallbackTokenCheck =
 const sameLocale = async (strapi: Core.Strapi, uid: string, a: string | null, b: string | null): Promise<boolean> => {
   const schema = strapi.contentTypes[uid as keyof typeof strapi.contentTypes] as { pluginOptions?: { i18n?: { localized?: boolean } } } | undefined;
   if (schema?.pluginOptions?.i18n?.localized !== true || a === b) return true;
-  const locales = strapi.plugin('i18n')?.service('locales') as { getDefaultLocale(): Promise<string> } | undefined;
-  const fallback = locales ? await locales.getDefaultLocale() : null;
+  const fallback = await defaultLocale(strapi);
   return (a ?? fallback) === (b ?? fallback);
 };
 

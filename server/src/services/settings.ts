@@ -45,6 +45,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * The effective settings: for each key, config/plugins.ts, else its env variable, else what the
  * admin stored in the plugin store, else the default. Every server use reads them from here.
  */
+/** PROCESSON_RENDER_IMAGE_HOSTS (comma-separated): the host patterns it names, and the entries that are none. */
+const envImageHosts = (): { hosts: string[]; refused: string[] } => {
+  const entries = (process.env.PROCESSON_RENDER_IMAGE_HOSTS ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+  return { hosts: entries.filter(isImageHostPattern), refused: entries.filter((h) => !isImageHostPattern(h)) };
+};
+
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: 'settings' });
   let cache: { at: number; value: EffectiveSettings } | null = null;
@@ -162,10 +168,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         return raw !== undefined && raw !== '' && pluginConfig()[key] === undefined && settingFromEnv(key, raw) === undefined;
       }).map((key) => SETTING_ENV_NAMES[key]);
       // Image hosts: the entries that are not host names (the others are used).
-      const hosts = process.env.PROCESSON_RENDER_IMAGE_HOSTS;
-      if (hosts && pluginConfig().renderImageHosts === undefined) {
-        const bad = hosts.split(',').map((h) => h.trim()).filter((h) => h !== '' && !isImageHostPattern(h));
-        if (bad.length > 0) invalid.push(`PROCESSON_RENDER_IMAGE_HOSTS entries ${bad.map((h) => JSON.stringify(h)).join(', ')}`);
+      const { refused } = envImageHosts();
+      if (pluginConfig().renderImageHosts === undefined && refused.length > 0) {
+        invalid.push(`PROCESSON_RENDER_IMAGE_HOSTS entries ${refused.map((h) => JSON.stringify(h)).join(', ')}`);
       }
       return invalid;
     },
@@ -209,12 +214,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
      * (comma-separated; entries that are not host names are ignored), else none.
      */
     renderImageHosts(): string[] {
-      const configured = pluginConfig().renderImageHosts;
-      if (configured) return configured;
-      return (process.env.PROCESSON_RENDER_IMAGE_HOSTS ?? '')
-        .split(',')
-        .map((h) => h.trim())
-        .filter(isImageHostPattern);
+      return pluginConfig().renderImageHosts ?? envImageHosts().hosts;
     },
   };
 };

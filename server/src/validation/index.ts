@@ -29,8 +29,8 @@ const throwProblems = (problems: SettingProblem[]): never => {
 };
 
 /**
- * Validates a PUT /processon/settings body as a whole (every problem at once, nothing stored when
- * any) and refuses keys that config or env fix; answers the normalized update.
+ * Validates a PUT /processon/settings body as a whole (every problem at once, nothing stored if
+ * there is one) and refuses keys that config or env fix; answers the normalized update.
  */
 export const validateSettingsUpdate = (body: unknown, fixedKeys: readonly SettingKey[]): SettingsUpdate => {
   const problems = settingsUpdateProblems(body);
